@@ -1,0 +1,279 @@
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+use super::{parse_date, parse_decimal, read_json, CliError, CmdResult};
+use crate::output::{table, Out};
+use paydesk_core::invoice::{label, Invoice, InvoiceInput, InvoiceQuery, InvoiceStatus, LineInput};
+use paydesk_core::payment::{PaymentInput, PaymentMethod};
+use paydesk_core::Paydesk;
+
+#[derive(Args)]
+pub struct InvoiceFields {
+    /// A JSON invoice document (see README), or - for stdin. Flags given as well override it.
+    #[arg(long, value_name = "FILE")]
+    input: Option<PathBuf>,
+    #[arg(long)]
+    client: Option<i64>,
+    #[arg(long)]
+    currency: Option<String>,
+    /// YYYY-MM-DD (default: today).
+    #[arg(long)]
+    issue_date: Option<String>,
+    /// YYYY-MM-DD (default: issue date plus the payment terms).
+    #[arg(long)]
+    due_date: Option<String>,
+    /// "DESCRIPTION|QUANTITY|UNIT PRICE[|TAX %[|DISCOUNT %]]"; repeat for each line. Replaces all lines.
+    #[arg(long = "line", value_name = "LINE")]
+    lines: Vec<String>,
+    #[arg(long)]
+    notes: Option<String>,
+    #[arg(long)]
+    terms: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum InvoiceCmd {
+    /// Create a draft invoice, from flags or a JSON document (--input FILE, or - for stdin).
+    Create(InvoiceFields),
+    /// List invoices, newest first.
+    List {
+        /// Matches the invoice number or the client's name.
+        #[arg(long, default_value = "")]
+        search: String,
+        /// Only these statuses (draft, open, partially_paid, paid, partially_refunded, refunded, void, uncollectible).
+        #[arg(long = "status")]
+        statuses: Vec<String>,
+        #[arg(long)]
+        client: Option<i64>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// Show an invoice with its lines, totals and payments.
+    Show { id: i64 },
+    /// Change a draft. Flags replace what they name; --line replaces all lines.
+    Edit {
+        id: i64,
+        #[command(flatten)]
+        fields: InvoiceFields,
+    },
+    /// Number the invoice and make it payable. Its lines can't change after this.
+    Finalize { id: i64 },
+    /// Cancel a finalized invoice (its number stays used).
+    Void { id: i64 },
+    /// Write off what is still owed.
+    Uncollectible { id: i64 },
+    /// Delete a draft.
+    Delete { id: i64 },
+    /// Record a payment received outside Stripe.
+    Pay {
+        id: i64,
+        #[arg(long)]
+        amount: String,
+        /// cash, cheque, bank_transfer, card or other.
+        #[arg(long, default_value = "cash")]
+        method: String,
+        /// YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, default_value = "")]
+        reference: String,
+    },
+}
+
+fn parse_line(text: &str) -> Result<LineInput, CliError> {
+    let parts: Vec<&str> = text.split('|').collect();
+    if !(3..=5).contains(&parts.len()) {
+        return Err(CliError::usage(format!(
+            "--line \"{text}\" should be \"DESCRIPTION|QUANTITY|UNIT PRICE[|TAX %[|DISCOUNT %]]\"."
+        )));
+    }
+    let opt = |i: usize, what: &str| match parts.get(i) {
+        Some(t) if !t.trim().is_empty() => parse_decimal(what, t),
+        _ => Ok(rust_decimal::Decimal::ZERO),
+    };
+    Ok(LineInput {
+        description: parts[0].to_string(),
+        quantity: parse_decimal("quantity", parts[1])?,
+        unit_price: parse_decimal("unit price", parts[2])?,
+        tax_rate: opt(3, "tax rate")?,
+        discount_percent: opt(4, "discount")?,
+        service_id: None,
+    })
+}
+
+impl InvoiceFields {
+    fn over(self, mut base: InvoiceInput) -> Result<InvoiceInput, CliError> {
+        if let Some(path) = &self.input {
+            base = read_json(path)?;
+        }
+        if let Some(c) = self.client {
+            base.client_id = c;
+        }
+        if self.currency.is_some() {
+            base.currency = self.currency;
+        }
+        if let Some(d) = self.issue_date {
+            base.issue_date = Some(parse_date(&d)?);
+        }
+        if let Some(d) = self.due_date {
+            base.due_date = Some(parse_date(&d)?);
+        }
+        if !self.lines.is_empty() {
+            base.lines = self.lines.iter().map(|l| parse_line(l)).collect::<Result<_, _>>()?;
+        }
+        if let Some(n) = self.notes {
+            base.notes = n;
+        }
+        if self.terms.is_some() {
+            base.terms = self.terms;
+        }
+        Ok(base)
+    }
+}
+
+fn as_input(inv: &Invoice) -> InvoiceInput {
+    InvoiceInput {
+        client_id: inv.client_id,
+        currency: Some(inv.currency.code().into()),
+        issue_date: Some(inv.issue_date),
+        due_date: Some(inv.due_date),
+        lines: inv
+            .lines
+            .iter()
+            .map(|l| LineInput {
+                description: l.description.clone(),
+                quantity: l.quantity,
+                unit_price: l.unit_price.amount(),
+                tax_rate: l.tax_rate,
+                discount_percent: l.discount_percent,
+                service_id: l.service_id,
+            })
+            .collect(),
+        notes: inv.notes.clone(),
+        terms: Some(inv.terms.clone()),
+        booking_id: inv.booking_id,
+    }
+}
+
+fn show(inv: &Invoice) -> String {
+    let mut s = format!(
+        "{}  {}  {}\nClient   {}\nIssued   {}   Due {}\n\n",
+        label(inv),
+        inv.status.as_str(),
+        inv.currency,
+        inv.client_name,
+        inv.issue_date,
+        inv.due_date
+    );
+    let rows = inv
+        .lines
+        .iter()
+        .zip(&inv.totals.lines)
+        .map(|(l, a)| {
+            vec![l.description.clone(), l.quantity.to_string(), l.unit_price.amount().to_string(), format!("{}%", l.tax_rate), a.net.amount().to_string()]
+        })
+        .collect::<Vec<_>>();
+    s.push_str(&table(&["DESCRIPTION", "QTY", "PRICE", "TAX", "AMOUNT"], &rows));
+    let t = &inv.totals;
+    s.push_str(&format!("\n\nSubtotal  {}\n", t.subtotal));
+    if !t.discount.is_zero() {
+        s.push_str(&format!("Discount  -{}\n", t.discount));
+    }
+    for row in &t.taxes {
+        if !row.rate.is_zero() {
+            s.push_str(&format!("Tax {}%   {}\n", row.rate, row.tax));
+        }
+    }
+    s.push_str(&format!("Total     {}\nPaid      {}\n", t.total, inv.paid));
+    if !inv.refunded.is_zero() {
+        s.push_str(&format!("Refunded  {}\n", inv.refunded));
+    }
+    s.push_str(&format!("Due       {}", inv.amount_due));
+    s
+}
+
+pub async fn run(app: &Paydesk, cmd: InvoiceCmd, out: &Out) -> CmdResult {
+    match cmd {
+        InvoiceCmd::Create(fields) => {
+            let input = fields.over(InvoiceInput::default())?;
+            if input.client_id == 0 {
+                return Err(CliError::usage("Say who the invoice is for: --client ID (or client_id in the JSON)."));
+            }
+            let inv = app.create_invoice(&input).await?;
+            out.emit(&inv, || format!("Created {}\n{}", label(&inv), show(&inv)));
+        }
+        InvoiceCmd::List { search, statuses, client, limit, offset } => {
+            let statuses = statuses
+                .iter()
+                .map(|s| InvoiceStatus::parse(s).ok_or_else(|| CliError::usage(format!("unknown status \"{s}\"."))))
+                .collect::<Result<Vec<_>, _>>()?;
+            let page = app
+                .invoices(&InvoiceQuery { search, statuses, client_id: client, limit: Some(limit), offset: Some(offset) })
+                .await?;
+            out.emit(&page, || {
+                if page.items.is_empty() {
+                    return "No invoices match.".into();
+                }
+                let rows = page
+                    .items
+                    .iter()
+                    .map(|i| {
+                        vec![
+                            i.id.to_string(),
+                            i.number.clone().unwrap_or_else(|| "(draft)".into()),
+                            i.client_name.clone(),
+                            i.issue_date.to_string(),
+                            i.status.as_str().into(),
+                            i.total.to_string(),
+                            i.amount_due.to_string(),
+                        ]
+                    })
+                    .collect::<Vec<_>>();
+                format!("{}\n{} of {}", table(&["ID", "NUMBER", "CLIENT", "ISSUED", "STATUS", "TOTAL", "DUE"], &rows), page.items.len(), page.total_count)
+            });
+        }
+        InvoiceCmd::Show { id } => {
+            let inv = app.invoice(id).await?;
+            out.emit(&inv, || show(&inv));
+        }
+        InvoiceCmd::Edit { id, fields } => {
+            let current = app.invoice(id).await?;
+            let input = fields.over(as_input(&current))?;
+            let inv = app.update_draft(id, &input).await?;
+            out.emit(&inv, || show(&inv));
+        }
+        InvoiceCmd::Finalize { id } => {
+            let inv = app.finalize_invoice(id).await?;
+            out.emit(&inv, || format!("Finalized {}\n{}", label(&inv), show(&inv)));
+        }
+        InvoiceCmd::Void { id } => {
+            let inv = app.void_invoice(id).await?;
+            out.emit(&inv, || format!("Voided {}", label(&inv)));
+        }
+        InvoiceCmd::Uncollectible { id } => {
+            let inv = app.mark_uncollectible(id).await?;
+            out.emit(&inv, || format!("Wrote off {}", label(&inv)));
+        }
+        InvoiceCmd::Delete { id } => {
+            app.delete_draft(id).await?;
+            out.emit(&serde_json::json!({ "deleted": id }), || format!("Deleted draft {id}"));
+        }
+        InvoiceCmd::Pay { id, amount, method, date, reference } => {
+            let method = PaymentMethod::parse(&method).ok_or_else(|| {
+                CliError::usage(format!("unknown method \"{method}\"; use cash, cheque, bank_transfer, card or other."))
+            })?;
+            let input = PaymentInput {
+                amount: parse_decimal("amount", &amount)?,
+                method,
+                received_on: date.map(|d| parse_date(&d)).transpose()?,
+                reference,
+            };
+            app.record_payment(id, &input).await?;
+            let inv = app.invoice(id).await?;
+            out.emit(&inv, || format!("Recorded {} on {}\n{}", input.amount, label(&inv), show(&inv)));
+        }
+    }
+    Ok(())
+}
