@@ -1,0 +1,10 @@
+//! The core against a real SQLite file through the real migrations. One test binary, one module per concept.
+
+mod bookings;
+mod clients;
+mod database;
+mod invoices;
+mod money_props;
+mod numbering;
+mod payments;
+mod support;
