@@ -13,7 +13,11 @@ use output::Out;
 use paydesk_core::Paydesk;
 
 #[derive(Parser)]
-#[command(name = "paydesk", version, about = "Bookings, invoices and payments for a small business.")]
+#[command(
+    name = "paydesk",
+    version,
+    about = "Bookings, invoices and payments for a small business."
+)]
 struct Cli {
     /// The folder holding Paydesk's database (default: the system's app-data folder for Paydesk).
     #[arg(long, global = true, env = "PAYDESK_DATA_DIR", value_name = "DIR")]
@@ -78,7 +82,9 @@ async fn run(cli: Cli, out: &Out) -> Result<(), commands::CliError> {
         Command::Payment(cmd) => commands::payment::run(&app, cmd, out).await,
         Command::Backup { out: file } => {
             app.backup(&file).await?;
-            out.emit(&serde_json::json!({ "backup": file }), || format!("Backup written to {}", file.display()));
+            out.emit(&serde_json::json!({ "backup": file }), || {
+                format!("Backup written to {}", file.display())
+            });
             Ok(())
         }
     }
@@ -87,7 +93,10 @@ async fn run(cli: Cli, out: &Out) -> Result<(), commands::CliError> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Out { json: cli.json };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: couldn't start: {e}");

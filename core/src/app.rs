@@ -25,8 +25,12 @@ impl Paydesk {
     }
 
     pub async fn open_with_clock(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Paydesk> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| Error::io(format!("Couldn't create the data folder {}", data_dir.display()), e))?;
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            Error::io(
+                format!("Couldn't create the data folder {}", data_dir.display()),
+                e,
+            )
+        })?;
         let db = Database::open(&data_dir.join(DATABASE_FILE)).await?;
         Ok(Paydesk { db, clock })
     }

@@ -67,14 +67,20 @@ pub fn local_to_utc(local: NaiveDateTime, tz: Tz) -> Result<DateTime<Utc>> {
         LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
         LocalResult::None => Err(Error::invalid(
             "starts_at",
-            format!("{} doesn't exist in {} — the clocks change then. Pick another time.", local.format("%Y-%m-%d %H:%M"), tz.name()),
+            format!(
+                "{} doesn't exist in {} — the clocks change then. Pick another time.",
+                local.format("%Y-%m-%d %H:%M"),
+                tz.name()
+            ),
         )),
     }
 }
 
 /// "Tue 24 Nov 2026 10:00" in the business time zone.
 pub fn show_time(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%a %-d %b %Y %H:%M").to_string()
+    t.with_timezone(&tz)
+        .format("%a %-d %b %Y %H:%M")
+        .to_string()
 }
 
 pub(crate) mod store {
@@ -94,7 +100,8 @@ pub(crate) mod store {
         service_ids: Option<String>,
     }
 
-    const SELECT: &str = "SELECT b.id, b.client_id, c.name AS client_name, b.staff_id, s.name AS staff_name,
+    const SELECT: &str =
+        "SELECT b.id, b.client_id, c.name AS client_name, b.staff_id, s.name AS staff_name,
             b.starts_at, b.ends_at, b.status, b.notes,
             (SELECT group_concat(service_id) FROM (SELECT service_id FROM booking_services bs
                 WHERE bs.booking_id = b.id ORDER BY position)) AS service_ids
@@ -116,16 +123,24 @@ pub(crate) mod store {
                 .collect(),
             starts_at: instant_col("starts_at", &r.starts_at)?,
             ends_at: instant_col("ends_at", &r.ends_at)?,
-            status: BookingStatus::parse(&r.status)
-                .ok_or_else(|| Error::Database(sqlx::Error::Decode(format!("unknown booking status {}", r.status).into())))?,
+            status: BookingStatus::parse(&r.status).ok_or_else(|| {
+                Error::Database(sqlx::Error::Decode(
+                    format!("unknown booking status {}", r.status).into(),
+                ))
+            })?,
             notes: r.notes,
         })
     }
 
     pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Booking> {
-        let row: Option<Row> =
-            sqlx::query_as(&format!("{SELECT} WHERE b.id = ?")).bind(id).fetch_optional(&mut *conn).await?;
-        into_booking(row.ok_or(Error::NotFound { what: "Booking", id })?)
+        let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE b.id = ?"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        into_booking(row.ok_or(Error::NotFound {
+            what: "Booking",
+            id,
+        })?)
     }
 
     /// Bookings that overlap [from, to), optionally for one staff member, by start time.
@@ -171,15 +186,24 @@ pub(crate) mod store {
         }
     }
 
-    pub async fn set_services(conn: &mut SqliteConnection, id: i64, service_ids: &[i64]) -> Result<()> {
-        sqlx::query("DELETE FROM booking_services WHERE booking_id = ?").bind(id).execute(&mut *conn).await?;
+    pub async fn set_services(
+        conn: &mut SqliteConnection,
+        id: i64,
+        service_ids: &[i64],
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM booking_services WHERE booking_id = ?")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
         for (pos, service_id) in service_ids.iter().enumerate() {
-            sqlx::query("INSERT INTO booking_services (booking_id, position, service_id) VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(i64::try_from(pos).unwrap_or(i64::MAX))
-                .bind(service_id)
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(
+                "INSERT INTO booking_services (booking_id, position, service_id) VALUES (?, ?, ?)",
+            )
+            .bind(id)
+            .bind(i64::try_from(pos).unwrap_or(i64::MAX))
+            .bind(service_id)
+            .execute(&mut *conn)
+            .await?;
         }
         Ok(())
     }
@@ -198,31 +222,56 @@ impl Paydesk {
         input: &BookingInput,
         except: Option<i64>,
     ) -> Result<Slot> {
-        crate::client::store::get(conn, input.client_id).await.map_err(|e| match e {
-            Error::NotFound { .. } => Error::invalid("client_id", "Choose a client for the booking (the one given doesn't exist)."),
-            other => other,
-        })?;
-        let staff = crate::staff::store::get(conn, input.staff_id).await.map_err(|e| match e {
-            Error::NotFound { .. } => Error::invalid("staff_id", "Choose who the booking is with (the staff member given doesn't exist)."),
-            other => other,
-        })?;
+        crate::client::store::get(conn, input.client_id)
+            .await
+            .map_err(|e| match e {
+                Error::NotFound { .. } => Error::invalid(
+                    "client_id",
+                    "Choose a client for the booking (the one given doesn't exist).",
+                ),
+                other => other,
+            })?;
+        let staff = crate::staff::store::get(conn, input.staff_id)
+            .await
+            .map_err(|e| match e {
+                Error::NotFound { .. } => Error::invalid(
+                    "staff_id",
+                    "Choose who the booking is with (the staff member given doesn't exist).",
+                ),
+                other => other,
+            })?;
         let mut minutes = 0i64;
         for (i, id) in input.service_ids.iter().enumerate() {
-            let s = crate::service::store::get(conn, *id).await.map_err(|e| e.in_field(&format!("service_ids[{i}]")))?;
+            let s = crate::service::store::get(conn, *id)
+                .await
+                .map_err(|e| e.in_field(&format!("service_ids[{i}]")))?;
             minutes += i64::from(s.duration_minutes);
         }
         let ends_at = match input.ends_at {
             Some(t) => t,
             None if minutes > 0 => input.starts_at + Duration::minutes(minutes),
-            None => return Err(Error::invalid("ends_at", "Give an end time or choose at least one service.")),
+            None => {
+                return Err(Error::invalid(
+                    "ends_at",
+                    "Give an end time or choose at least one service.",
+                ))
+            }
         };
         if ends_at <= input.starts_at {
-            return Err(Error::invalid("ends_at", "The booking must end after it starts."));
+            return Err(Error::invalid(
+                "ends_at",
+                "The booking must end after it starts.",
+            ));
         }
         if ends_at - input.starts_at > Duration::hours(24) {
-            return Err(Error::invalid("ends_at", "A booking can last at most 24 hours."));
+            return Err(Error::invalid(
+                "ends_at",
+                "A booking can last at most 24 hours.",
+            ));
         }
-        if let Some(other) = store::clash(conn, input.staff_id, input.starts_at, ends_at, except).await? {
+        if let Some(other) =
+            store::clash(conn, input.staff_id, input.starts_at, ends_at, except).await?
+        {
             let tz = crate::business::store::get(conn).await?.time_zone()?;
             return Err(Error::BookingClash {
                 other_id: other.id,
@@ -231,13 +280,18 @@ impl Paydesk {
                 ends: show_time(other.ends_at, tz),
             });
         }
-        Ok(Slot { starts_at: input.starts_at, ends_at })
+        Ok(Slot {
+            starts_at: input.starts_at,
+            ends_at,
+        })
     }
 
     /// Checks a booking form without saving it, so a clash shows before the owner presses Save.
     pub async fn check_booking(&self, input: &BookingInput, except: Option<i64>) -> Result<()> {
         let mut conn = self.db.pool().acquire().await?;
-        self.checked_slot(&mut conn, input, except).await.map(|_| ())
+        self.checked_slot(&mut conn, input, except)
+            .await
+            .map(|_| ())
     }
 
     pub async fn create_booking(&self, input: &BookingInput) -> Result<Booking> {
@@ -271,7 +325,10 @@ impl Paydesk {
         let mut tx = self.db.write().await?;
         let current = store::get(&mut tx, id).await?;
         if current.status != BookingStatus::Booked {
-            return Err(Error::conflict(format!("This booking is {}, so it can't be moved.", current.status.as_str().replace('_', "-"))));
+            return Err(Error::conflict(format!(
+                "This booking is {}, so it can't be moved.",
+                current.status.as_str().replace('_', "-")
+            )));
         }
         let slot = self.checked_slot(&mut tx, input, Some(id)).await?;
         sqlx::query(
@@ -320,7 +377,12 @@ impl Paydesk {
     }
 
     /// Bookings overlapping [from, to), optionally for one staff member.
-    pub async fn bookings(&self, from: DateTime<Utc>, to: DateTime<Utc>, staff_id: Option<i64>) -> Result<Vec<Booking>> {
+    pub async fn bookings(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        staff_id: Option<i64>,
+    ) -> Result<Vec<Booking>> {
         let mut conn = self.db.pool().acquire().await?;
         store::between(&mut conn, from, to, staff_id).await
     }
@@ -334,11 +396,25 @@ mod tests {
     #[test]
     fn wall_clock_times_become_utc_and_skipped_times_are_refused() {
         let paris: Tz = "Europe/Paris".parse().unwrap();
-        let at = |d: u32, m: u32, h: u32, min: u32| NaiveDate::from_ymd_opt(2026, m, d).unwrap().and_hms_opt(h, min, 0).unwrap();
-        assert_eq!(local_to_utc(at(24, 11, 10, 0), paris).unwrap().to_rfc3339(), "2026-11-24T09:00:00+00:00");
+        let at = |d: u32, m: u32, h: u32, min: u32| {
+            NaiveDate::from_ymd_opt(2026, m, d)
+                .unwrap()
+                .and_hms_opt(h, min, 0)
+                .unwrap()
+        };
+        assert_eq!(
+            local_to_utc(at(24, 11, 10, 0), paris).unwrap().to_rfc3339(),
+            "2026-11-24T09:00:00+00:00"
+        );
         // 2026-03-29 02:30 does not exist in Paris (clocks jump from 02:00 to 03:00).
-        assert_eq!(local_to_utc(at(29, 3, 2, 30), paris).unwrap_err().field(), Some("starts_at"));
+        assert_eq!(
+            local_to_utc(at(29, 3, 2, 30), paris).unwrap_err().field(),
+            Some("starts_at")
+        );
         // 2026-10-25 02:30 happens twice; the first (summer time, UTC+2) is taken.
-        assert_eq!(local_to_utc(at(25, 10, 2, 30), paris).unwrap().to_rfc3339(), "2026-10-25T00:30:00+00:00");
+        assert_eq!(
+            local_to_utc(at(25, 10, 2, 30), paris).unwrap().to_rfc3339(),
+            "2026-10-25T00:30:00+00:00"
+        );
     }
 }

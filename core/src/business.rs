@@ -60,19 +60,30 @@ pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
 
 pub fn parse_time_zone(name: &str) -> Result<Tz> {
     name.trim().parse::<Tz>().map_err(|_| {
-        Error::invalid("time_zone", format!("\"{name}\" isn't a time zone. Use a name like Europe/London or America/New_York."))
+        Error::invalid(
+            "time_zone",
+            format!(
+                "\"{name}\" isn't a time zone. Use a name like Europe/London or America/New_York."
+            ),
+        )
     })
 }
 
 fn validate_locale(text: &str) -> Result<String> {
     let t = text.trim();
     let mut parts = t.split('-');
-    let lang_ok = parts.next().is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase()));
-    let rest_ok = parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    let lang_ok = parts
+        .next()
+        .is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase()));
+    let rest_ok =
+        parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
     if lang_ok && rest_ok {
         Ok(t.to_string())
     } else {
-        Err(Error::invalid("locale", format!("\"{t}\" isn't a locale. Use a tag like en-US, fr-FR or ja-JP.")))
+        Err(Error::invalid(
+            "locale",
+            format!("\"{t}\" isn't a locale. Use a tag like en-US, fr-FR or ja-JP."),
+        ))
     }
 }
 
@@ -106,7 +117,10 @@ fn apply(mut p: BusinessProfile, u: BusinessUpdate) -> Result<BusinessProfile> {
     }
     if let Some(v) = u.payment_terms_days {
         if v > 365 {
-            return Err(Error::invalid("payment_terms_days", "Payment terms can be at most 365 days."));
+            return Err(Error::invalid(
+                "payment_terms_days",
+                "Payment terms can be at most 365 days.",
+            ));
         }
         p.payment_terms_days = v;
     }
@@ -213,7 +227,10 @@ impl Paydesk {
     /// Sets the logo printed on invoices: a PNG or JPEG of at most 1 MiB.
     pub async fn set_logo(&self, bytes: &[u8]) -> Result<()> {
         if bytes.len() > MAX_LOGO_BYTES {
-            return Err(Error::invalid("logo", "The logo is larger than 1 MB. Save a smaller PNG or JPEG and try again."));
+            return Err(Error::invalid(
+                "logo",
+                "The logo is larger than 1 MB. Save a smaller PNG or JPEG and try again.",
+            ));
         }
         let mime = logo_mime(bytes)
             .ok_or_else(|| Error::invalid("logo", "The logo must be a PNG or JPEG image."))?;
@@ -229,7 +246,9 @@ impl Paydesk {
     /// The logo's bytes and MIME type, if one is set.
     pub async fn logo(&self) -> Result<Option<(Vec<u8>, String)>> {
         let row: Option<(Option<Vec<u8>>, Option<String>)> =
-            sqlx::query_as("SELECT logo, logo_mime FROM business WHERE id = 1").fetch_optional(self.db.pool()).await?;
+            sqlx::query_as("SELECT logo, logo_mime FROM business WHERE id = 1")
+                .fetch_optional(self.db.pool())
+                .await?;
         Ok(match row {
             Some((Some(bytes), Some(mime))) => Some((bytes, mime)),
             _ => None,
@@ -237,10 +256,12 @@ impl Paydesk {
     }
 
     pub async fn remove_logo(&self) -> Result<()> {
-        sqlx::query("UPDATE business SET logo = NULL, logo_mime = NULL, updated_at = ? WHERE id = 1")
-            .bind(instant_text(self.now()))
-            .execute(self.db.pool())
-            .await?;
+        sqlx::query(
+            "UPDATE business SET logo = NULL, logo_mime = NULL, updated_at = ? WHERE id = 1",
+        )
+        .bind(instant_text(self.now()))
+        .execute(self.db.pool())
+        .await?;
         Ok(())
     }
 }

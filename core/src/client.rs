@@ -79,14 +79,21 @@ pub(crate) mod store {
     const COLUMNS: &str = "id, name, email, phone, address, notes, created_at";
 
     pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Client> {
-        let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM clients WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        row.ok_or(Error::NotFound { what: "Client", id })?.into_client()
+        let row: Option<Row> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM clients WHERE id = ?"))
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        row.ok_or(Error::NotFound { what: "Client", id })?
+            .into_client()
     }
 
-    pub async fn list(conn: &mut SqliteConnection, search: &str, limit: i64, offset: i64) -> Result<Vec<Client>> {
+    pub async fn list(
+        conn: &mut SqliteConnection,
+        search: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Client>> {
         let pattern = format!("%{}%", like_escape(&fold(search)));
         let rows: Vec<Row> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM clients
@@ -120,7 +127,12 @@ pub(crate) mod store {
         Ok(id)
     }
 
-    pub async fn update(conn: &mut SqliteConnection, id: i64, c: &ClientInput, now: &str) -> Result<()> {
+    pub async fn update(
+        conn: &mut SqliteConnection,
+        id: i64,
+        c: &ClientInput,
+        now: &str,
+    ) -> Result<()> {
         let done = sqlx::query(
             "UPDATE clients SET name = ?, name_folded = ?, email = ?, phone = ?, address = ?, notes = ?, updated_at = ?
              WHERE id = ?",
@@ -181,7 +193,13 @@ impl Paydesk {
     /// Clients whose name, email or phone contains `search` (all when empty), by name.
     pub async fn clients(&self, search: &str, limit: u32, offset: u32) -> Result<Vec<Client>> {
         let mut conn = self.db.pool().acquire().await?;
-        store::list(&mut conn, search, i64::from(limit.clamp(1, 500)), i64::from(offset)).await
+        store::list(
+            &mut conn,
+            search,
+            i64::from(limit.clamp(1, 500)),
+            i64::from(offset),
+        )
+        .await
     }
 
     /// Deletes a client who has no invoices and no bookings. With either, the books would lose
@@ -201,7 +219,10 @@ impl Paydesk {
                 client.name
             )));
         }
-        sqlx::query("DELETE FROM clients WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM clients WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -34,8 +34,14 @@ impl Database {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        let db = Database { pool, path: path.to_path_buf() };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        let db = Database {
+            pool,
+            path: path.to_path_buf(),
+        };
         if existed {
             db.backup_if_migrations_pending().await?;
         }
@@ -60,26 +66,34 @@ impl Database {
     /// Writes a consistent copy of the whole database to `dest`, which must not exist yet.
     pub async fn backup_to(&self, dest: &Path) -> Result<()> {
         if dest.exists() {
-            return Err(Error::invalid("out", format!("{} already exists; choose a new file name.", dest.display())));
+            return Err(Error::invalid(
+                "out",
+                format!("{} already exists; choose a new file name.", dest.display()),
+            ));
         }
         let dest_str = dest
             .to_str()
             .ok_or_else(|| Error::invalid("out", "The backup path must be valid UTF-8."))?;
-        sqlx::query("VACUUM INTO ?").bind(dest_str).execute(&self.pool).await?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(dest_str)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     async fn backup_if_migrations_pending(&self) -> Result<()> {
-        let has_table: Option<(String,)> =
-            sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
-                .fetch_optional(&self.pool)
-                .await?;
+        let has_table: Option<(String,)> = sqlx::query_as(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
         if has_table.is_none() {
             return Ok(());
         }
-        let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = 1")
-            .fetch_all(&self.pool)
-            .await?;
+        let applied: Vec<(i64,)> =
+            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = 1")
+                .fetch_all(&self.pool)
+                .await?;
         let pending = MIGRATOR
             .iter()
             .filter(|m| !m.migration_type.is_down_migration())
@@ -88,23 +102,34 @@ impl Database {
             return Ok(());
         }
         let dir = self.path.parent().unwrap_or(Path::new(".")).join("backups");
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("Couldn't create {}", dir.display()), e))?;
-        let name = format!("paydesk-before-migration-{}.sqlite3", Utc::now().format("%Y%m%dT%H%M%S%.3fZ"));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::io(format!("Couldn't create {}", dir.display()), e))?;
+        let name = format!(
+            "paydesk-before-migration-{}.sqlite3",
+            Utc::now().format("%Y%m%dT%H%M%S%.3fZ")
+        );
         self.backup_to(&dir.join(name)).await
     }
 }
 
 /// Reads a decimal stored as text. A failure means the file was edited by hand or is damaged.
 pub(crate) fn decimal_col(column: &str, text: &str) -> Result<rust_decimal::Decimal> {
-    text.parse()
-        .map_err(|_| Error::Database(sqlx::Error::Decode(format!("column {column} holds \"{text}\", not a decimal").into())))
+    text.parse().map_err(|_| {
+        Error::Database(sqlx::Error::Decode(
+            format!("column {column} holds \"{text}\", not a decimal").into(),
+        ))
+    })
 }
 
 /// Reads an RFC 3339 instant stored as text.
 pub(crate) fn instant_col(column: &str, text: &str) -> Result<chrono::DateTime<Utc>> {
     chrono::DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| Error::Database(sqlx::Error::Decode(format!("column {column} holds \"{text}\", not a time").into())))
+        .map_err(|_| {
+            Error::Database(sqlx::Error::Decode(
+                format!("column {column} holds \"{text}\", not a time").into(),
+            ))
+        })
 }
 
 /// Formats an instant the way every table stores it.

@@ -19,7 +19,12 @@ pub enum Error {
     Conflict(String),
 
     #[error("{staff} already has a booking from {starts} to {ends} (booking {other_id}).")]
-    BookingClash { other_id: i64, staff: String, starts: String, ends: String },
+    BookingClash {
+        other_id: i64,
+        staff: String,
+        starts: String,
+        ends: String,
+    },
 
     #[error(transparent)]
     Money(#[from] MoneyError),
@@ -31,12 +36,18 @@ pub enum Error {
     Migration(#[from] sqlx::migrate::MigrateError),
 
     #[error("{context}: {source}")]
-    Io { context: String, source: std::io::Error },
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
 }
 
 impl Error {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Invalid { field: field.into(), message: message.into() }
+        Error::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn conflict(message: impl Into<String>) -> Error {
@@ -44,7 +55,10 @@ impl Error {
     }
 
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Error {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
 
     /// A stable, machine-readable name for the kind of error.
@@ -71,9 +85,24 @@ impl Error {
     /// (`unit_price` → `lines[2].unit_price`), leaving other errors alone.
     pub fn in_field(self, field: &str) -> Error {
         match self {
-            Error::Invalid { field: inner, message } if inner.is_empty() => Error::Invalid { field: field.into(), message },
-            Error::Invalid { field: inner, message } => Error::Invalid { field: format!("{field}.{inner}"), message },
-            Error::Money(e) => Error::Invalid { field: field.into(), message: e.to_string() },
+            Error::Invalid {
+                field: inner,
+                message,
+            } if inner.is_empty() => Error::Invalid {
+                field: field.into(),
+                message,
+            },
+            Error::Invalid {
+                field: inner,
+                message,
+            } => Error::Invalid {
+                field: format!("{field}.{inner}"),
+                message,
+            },
+            Error::Money(e) => Error::Invalid {
+                field: field.into(),
+                message: e.to_string(),
+            },
             other => other,
         }
     }

@@ -94,8 +94,11 @@ pub(crate) mod store {
             id: r.id,
             invoice_id: r.invoice_id,
             amount: Money::from_minor(r.amount_minor, Currency::parse(&r.currency)?),
-            method: PaymentMethod::parse(&r.method)
-                .ok_or_else(|| Error::Database(sqlx::Error::Decode(format!("unknown payment method {}", r.method).into())))?,
+            method: PaymentMethod::parse(&r.method).ok_or_else(|| {
+                Error::Database(sqlx::Error::Decode(
+                    format!("unknown payment method {}", r.method).into(),
+                ))
+            })?,
             received_on: r.received_on,
             reference: r.reference,
             created_at: instant_col("created_at", &r.created_at)?,
@@ -126,53 +129,73 @@ pub(crate) mod store {
         })
     }
 
-    const PAYMENT_COLUMNS: &str = "id, invoice_id, amount_minor, currency, method, received_on, reference, created_at";
-    const REFUND_COLUMNS: &str = "id, payment_id, invoice_id, amount_minor, currency, reason, refunded_on, created_at";
+    const PAYMENT_COLUMNS: &str =
+        "id, invoice_id, amount_minor, currency, method, received_on, reference, created_at";
+    const REFUND_COLUMNS: &str =
+        "id, payment_id, invoice_id, amount_minor, currency, reason, refunded_on, created_at";
 
     pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Payment> {
-        let row: Option<PaymentRow> = sqlx::query_as(&format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        into_payment(row.ok_or(Error::NotFound { what: "Payment", id })?)
+        let row: Option<PaymentRow> = sqlx::query_as(&format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        into_payment(row.ok_or(Error::NotFound {
+            what: "Payment",
+            id,
+        })?)
     }
 
     pub async fn for_invoice(conn: &mut SqliteConnection, invoice_id: i64) -> Result<Vec<Payment>> {
-        let rows: Vec<PaymentRow> =
-            sqlx::query_as(&format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE invoice_id = ? ORDER BY received_on, id"))
-                .bind(invoice_id)
-                .fetch_all(&mut *conn)
-                .await?;
+        let rows: Vec<PaymentRow> = sqlx::query_as(&format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE invoice_id = ? ORDER BY received_on, id"
+        ))
+        .bind(invoice_id)
+        .fetch_all(&mut *conn)
+        .await?;
         rows.into_iter().map(into_payment).collect()
     }
 
-    pub async fn refunds_for_invoice(conn: &mut SqliteConnection, invoice_id: i64) -> Result<Vec<Refund>> {
-        let rows: Vec<RefundRow> =
-            sqlx::query_as(&format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE invoice_id = ? ORDER BY refunded_on, id"))
-                .bind(invoice_id)
-                .fetch_all(&mut *conn)
-                .await?;
+    pub async fn refunds_for_invoice(
+        conn: &mut SqliteConnection,
+        invoice_id: i64,
+    ) -> Result<Vec<Refund>> {
+        let rows: Vec<RefundRow> = sqlx::query_as(&format!(
+            "SELECT {REFUND_COLUMNS} FROM refunds WHERE invoice_id = ? ORDER BY refunded_on, id"
+        ))
+        .bind(invoice_id)
+        .fetch_all(&mut *conn)
+        .await?;
         rows.into_iter().map(into_refund).collect()
     }
 
     pub async fn refund(conn: &mut SqliteConnection, id: i64) -> Result<Refund> {
-        let row: Option<RefundRow> = sqlx::query_as(&format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let row: Option<RefundRow> = sqlx::query_as(&format!(
+            "SELECT {REFUND_COLUMNS} FROM refunds WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
         into_refund(row.ok_or(Error::NotFound { what: "Refund", id })?)
     }
 
     pub async fn refunded_of(conn: &mut SqliteConnection, payment_id: i64) -> Result<i64> {
-        let (sum,): (i64,) = sqlx::query_as("SELECT COALESCE(SUM(amount_minor), 0) FROM refunds WHERE payment_id = ?")
-            .bind(payment_id)
-            .fetch_one(&mut *conn)
-            .await?;
+        let (sum,): (i64,) = sqlx::query_as(
+            "SELECT COALESCE(SUM(amount_minor), 0) FROM refunds WHERE payment_id = ?",
+        )
+        .bind(payment_id)
+        .fetch_one(&mut *conn)
+        .await?;
         Ok(sum)
     }
 
     /// Payments received between two dates (inclusive), oldest first.
-    pub async fn received_between(conn: &mut SqliteConnection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Payment>> {
+    pub async fn received_between(
+        conn: &mut SqliteConnection,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Payment>> {
         let rows: Vec<PaymentRow> = sqlx::query_as(&format!(
             "SELECT {PAYMENT_COLUMNS} FROM payments WHERE received_on BETWEEN ? AND ? ORDER BY received_on, id"
         ))
@@ -192,23 +215,44 @@ impl Paydesk {
         let inv = invoice_store::get(&mut tx, invoice_id).await?;
         match inv.state {
             InvoiceState::Open | InvoiceState::Uncollectible => {}
-            InvoiceState::Draft => return Err(Error::conflict("Finalize the invoice before recording a payment on it.")),
-            InvoiceState::Void => return Err(Error::conflict(format!("{} is void; it can't take payments.", invoice::label(&inv)))),
+            InvoiceState::Draft => {
+                return Err(Error::conflict(
+                    "Finalize the invoice before recording a payment on it.",
+                ))
+            }
+            InvoiceState::Void => {
+                return Err(Error::conflict(format!(
+                    "{} is void; it can't take payments.",
+                    invoice::label(&inv)
+                )))
+            }
         }
         if input.amount <= Decimal::ZERO {
-            return Err(Error::invalid("amount", "The amount must be more than zero."));
+            return Err(Error::invalid(
+                "amount",
+                "The amount must be more than zero.",
+            ));
         }
-        let amount = Money::new(input.amount, inv.currency).map_err(|e| Error::from(e).in_field("amount"))?;
+        let amount = Money::new(input.amount, inv.currency)
+            .map_err(|e| Error::from(e).in_field("amount"))?;
         if amount.amount() > inv.amount_due.amount() {
             return Err(Error::invalid(
                 "amount",
-                format!("{} is more than the {} still owed on {}.", amount, inv.amount_due, invoice::label(&inv)),
+                format!(
+                    "{} is more than the {} still owed on {}.",
+                    amount,
+                    inv.amount_due,
+                    invoice::label(&inv)
+                ),
             ));
         }
         let reference = optional_text("reference", "Reference", &input.reference, 200)?;
         let received_on = match input.received_on {
             Some(d) => d,
-            None => self.now().with_timezone(&crate::business::store::get(&mut tx).await?.time_zone()?).date_naive(),
+            None => self
+                .now()
+                .with_timezone(&crate::business::store::get(&mut tx).await?.time_zone()?)
+                .date_naive(),
         };
         let id = sqlx::query(
             "INSERT INTO payments (invoice_id, amount_minor, currency, method, received_on, reference, created_at)
@@ -234,26 +278,38 @@ impl Paydesk {
     pub async fn refund_payment(&self, payment_id: i64, input: &RefundInput) -> Result<Refund> {
         let mut tx = self.db.write().await?;
         let payment = store::get(&mut tx, payment_id).await?;
-        let already = Money::from_minor(store::refunded_of(&mut tx, payment_id).await?, payment.amount.currency());
+        let already = Money::from_minor(
+            store::refunded_of(&mut tx, payment_id).await?,
+            payment.amount.currency(),
+        );
         let left = payment.amount.checked_sub(already)?;
         let amount = match input.amount {
-            Some(a) => Money::new(a, payment.amount.currency()).map_err(|e| Error::from(e).in_field("amount"))?,
+            Some(a) => Money::new(a, payment.amount.currency())
+                .map_err(|e| Error::from(e).in_field("amount"))?,
             None => left,
         };
         if !amount.is_positive() {
             return Err(if left.is_zero() {
-                Error::conflict(format!("Payment {payment_id} has already been refunded in full."))
+                Error::conflict(format!(
+                    "Payment {payment_id} has already been refunded in full."
+                ))
             } else {
                 Error::invalid("amount", "The amount must be more than zero.")
             });
         }
         if amount.amount() > left.amount() {
-            return Err(Error::invalid("amount", format!("Only {left} of this payment can still be refunded.")));
+            return Err(Error::invalid(
+                "amount",
+                format!("Only {left} of this payment can still be refunded."),
+            ));
         }
         let reason = optional_text("reason", "Reason", &input.reason, 500)?;
         let refunded_on = match input.refunded_on {
             Some(d) => d,
-            None => self.now().with_timezone(&crate::business::store::get(&mut tx).await?.time_zone()?).date_naive(),
+            None => self
+                .now()
+                .with_timezone(&crate::business::store::get(&mut tx).await?.time_zone()?)
+                .date_naive(),
         };
         let id = sqlx::query(
             "INSERT INTO refunds (payment_id, invoice_id, amount_minor, currency, reason, refunded_on, created_at)

@@ -57,7 +57,10 @@ impl ServiceInput {
             None => default_currency,
         };
         if !(1..=1440).contains(&self.duration_minutes) {
-            return Err(Error::invalid("duration_minutes", "Duration must be between 1 minute and 24 hours."));
+            return Err(Error::invalid(
+                "duration_minutes",
+                "Duration must be between 1 minute and 24 hours.",
+            ));
         }
         if self.price < Decimal::ZERO {
             return Err(Error::invalid("price", "The price can't be negative."));
@@ -65,7 +68,8 @@ impl ServiceInput {
         Ok(ValidService {
             name: required_text("name", "Name", &self.name, 200)?,
             duration_minutes: self.duration_minutes,
-            price: Money::new(self.price, currency).map_err(|e| Error::from(e).in_field("price"))?,
+            price: Money::new(self.price, currency)
+                .map_err(|e| Error::from(e).in_field("price"))?,
             tax_rate: percent("tax_rate", "Tax rate", self.tax_rate, 3)?,
             active: self.active,
         })
@@ -100,17 +104,23 @@ pub(crate) mod store {
     }
 
     pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Service> {
-        let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM services WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        into_service(row.ok_or(Error::NotFound { what: "Service", id })?)
+        let row: Option<Row> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM services WHERE id = ?"))
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        into_service(row.ok_or(Error::NotFound {
+            what: "Service",
+            id,
+        })?)
     }
 
     pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<Service>> {
-        let rows: Vec<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM services ORDER BY active DESC, name, id"))
-            .fetch_all(&mut *conn)
-            .await?;
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM services ORDER BY active DESC, name, id"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
         rows.into_iter().map(into_service).collect()
     }
 }

@@ -48,7 +48,10 @@ pub(crate) mod store {
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?
-            .ok_or(Error::NotFound { what: "Staff member", id })
+            .ok_or(Error::NotFound {
+                what: "Staff member",
+                id,
+            })
     }
 }
 
@@ -56,14 +59,15 @@ impl Paydesk {
     pub async fn create_staff(&self, input: &StaffInput) -> Result<StaffMember> {
         let s = input.validated()?;
         let mut tx = self.db.write().await?;
-        let id = sqlx::query("INSERT INTO staff (name, email, active, created_at) VALUES (?, ?, ?, ?)")
-            .bind(&s.name)
-            .bind(&s.email)
-            .bind(s.active)
-            .bind(instant_text(self.now()))
-            .execute(&mut *tx)
-            .await?
-            .last_insert_rowid();
+        let id =
+            sqlx::query("INSERT INTO staff (name, email, active, created_at) VALUES (?, ?, ?, ?)")
+                .bind(&s.name)
+                .bind(&s.email)
+                .bind(s.active)
+                .bind(instant_text(self.now()))
+                .execute(&mut *tx)
+                .await?
+                .last_insert_rowid();
         let member = store::get(&mut tx, id).await?;
         tx.commit().await?;
         Ok(member)
@@ -92,8 +96,10 @@ impl Paydesk {
 
     /// Everyone, active first, by name.
     pub async fn staff(&self) -> Result<Vec<StaffMember>> {
-        Ok(sqlx::query_as("SELECT id, name, email, active FROM staff ORDER BY active DESC, name, id")
-            .fetch_all(self.db.pool())
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT id, name, email, active FROM staff ORDER BY active DESC, name, id",
+        )
+        .fetch_all(self.db.pool())
+        .await?)
     }
 }

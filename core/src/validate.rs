@@ -17,7 +17,10 @@ pub fn required_text(field: &str, label: &str, value: &str, max_chars: usize) ->
 pub fn optional_text(field: &str, label: &str, value: &str, max_chars: usize) -> Result<String> {
     let v = value.trim();
     if v.chars().count() > max_chars {
-        return Err(Error::invalid(field, format!("{label} can be at most {max_chars} characters.")));
+        return Err(Error::invalid(
+            field,
+            format!("{label} can be at most {max_chars} characters."),
+        ));
     }
     Ok(v.to_string())
 }
@@ -29,13 +32,25 @@ pub fn optional_email(field: &str, value: &str) -> Result<String> {
     if v.is_empty() {
         return Ok(String::new());
     }
-    let bad = || Error::invalid(field, format!("\"{v}\" isn't an email address. It should look like name@example.com."));
+    let bad = || {
+        Error::invalid(
+            field,
+            format!("\"{v}\" isn't an email address. It should look like name@example.com."),
+        )
+    };
     if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
     }
     let (local, domain) = v.split_once('@').ok_or_else(bad)?;
-    let labels_ok = domain.split('.').all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
-    if local.is_empty() || domain.contains('@') || !domain.contains('.') || !labels_ok || local.len() > 64 {
+    let labels_ok = domain
+        .split('.')
+        .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
+    if local.is_empty()
+        || domain.contains('@')
+        || !domain.contains('.')
+        || !labels_ok
+        || local.len() > 64
+    {
         return Err(bad());
     }
     Ok(v.to_string())
@@ -44,10 +59,16 @@ pub fn optional_email(field: &str, value: &str) -> Result<String> {
 /// A percentage from 0 to 100 with at most `max_decimals` decimals (tax rates, discounts).
 pub fn percent(field: &str, label: &str, value: Decimal, max_decimals: u32) -> Result<Decimal> {
     if value < Decimal::ZERO || value > Decimal::ONE_HUNDRED {
-        return Err(Error::invalid(field, format!("{label} must be between 0 and 100%.")));
+        return Err(Error::invalid(
+            field,
+            format!("{label} must be between 0 and 100%."),
+        ));
     }
     if value.normalize().scale() > max_decimals {
-        return Err(Error::invalid(field, format!("{label} can have at most {max_decimals} decimal places.")));
+        return Err(Error::invalid(
+            field,
+            format!("{label} can have at most {max_decimals} decimal places."),
+        ));
     }
     Ok(value.normalize())
 }
@@ -58,10 +79,23 @@ mod tests {
 
     #[test]
     fn emails_of_the_usual_shape_pass_and_typos_are_caught() {
-        for ok in ["zoe@example.com", "jose.nunez+salon@mail.example.co.uk", " a@b.io "] {
+        for ok in [
+            "zoe@example.com",
+            "jose.nunez+salon@mail.example.co.uk",
+            " a@b.io ",
+        ] {
             assert!(optional_email("email", ok).is_ok(), "{ok}");
         }
-        for bad in ["zoe", "zoe@", "@example.com", "zoe@example", "zoe @example.com", "a@b@c.com", "a@.com", "a@b..com"] {
+        for bad in [
+            "zoe",
+            "zoe@",
+            "@example.com",
+            "zoe@example",
+            "zoe @example.com",
+            "a@b@c.com",
+            "a@.com",
+            "a@b..com",
+        ] {
             let e = optional_email("email", bad).unwrap_err();
             assert_eq!(e.field(), Some("email"), "{bad}");
         }
@@ -71,7 +105,12 @@ mod tests {
     #[test]
     fn required_text_is_trimmed_and_must_not_be_blank() {
         assert_eq!(required_text("name", "Name", "  Zoë ", 10).unwrap(), "Zoë");
-        assert_eq!(required_text("name", "Name", "   ", 10).unwrap_err().to_string(), "Name is required.");
+        assert_eq!(
+            required_text("name", "Name", "   ", 10)
+                .unwrap_err()
+                .to_string(),
+            "Name is required."
+        );
         assert!(required_text("name", "Name", "ÅÅÅÅÅÅÅÅÅÅÅ", 10).is_err());
     }
 }

@@ -62,7 +62,11 @@ async fn tz(app: &Paydesk) -> Result<chrono_tz::Tz, CliError> {
 async fn instant(app: &Paydesk, text: &str) -> Result<DateTime<Utc>, CliError> {
     let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M"))
-        .map_err(|_| CliError::usage(format!("\"{text}\" isn't a time; write it as \"YYYY-MM-DD HH:MM\".")))?;
+        .map_err(|_| {
+            CliError::usage(format!(
+                "\"{text}\" isn't a time; write it as \"YYYY-MM-DD HH:MM\"."
+            ))
+        })?;
     Ok(local_to_utc(local, tz(app).await?)?)
 }
 
@@ -90,7 +94,14 @@ pub async fn run(app: &Paydesk, cmd: BookingCmd, out: &Out) -> CmdResult {
     let zone = tz(app).await?;
     let one = |b: &Booking| rows(std::slice::from_ref(b), zone);
     match cmd {
-        BookingCmd::Add { client, staff, services, start, end, notes } => {
+        BookingCmd::Add {
+            client,
+            staff,
+            services,
+            start,
+            end,
+            notes,
+        } => {
             let input = BookingInput {
                 client_id: client,
                 staff_id: staff,
@@ -116,7 +127,12 @@ pub async fn run(app: &Paydesk, cmd: BookingCmd, out: &Out) -> CmdResult {
                 None => from + Duration::days(6),
             };
             let start = local_to_utc(from.and_hms_opt(0, 0, 0).unwrap_or_default(), zone)?;
-            let end = local_to_utc((to + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default(), zone)?;
+            let end = local_to_utc(
+                (to + Duration::days(1))
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap_or_default(),
+                zone,
+            )?;
             let list = app.bookings(start, end, staff).await?;
             out.emit(&list, || rows(&list, zone));
         }
@@ -124,7 +140,12 @@ pub async fn run(app: &Paydesk, cmd: BookingCmd, out: &Out) -> CmdResult {
             let b = app.booking(id).await?;
             out.emit(&b, || one(&b));
         }
-        BookingCmd::Move { id, start, end, staff } => {
+        BookingCmd::Move {
+            id,
+            start,
+            end,
+            staff,
+        } => {
             let b = app.booking(id).await?;
             let starts_at = instant(app, &start).await?;
             let ends_at = match end {

@@ -65,7 +65,10 @@ fn show(p: &BusinessProfile) -> String {
     ]
     .iter()
     .map(|(k, v)| format!("{k:<10} {v}"))
-    .chain([format!("{:<10} {} days", "Pay within", p.payment_terms_days), format!("{:<10} {}", "Logo", if p.has_logo { "yes" } else { "no" })])
+    .chain([
+        format!("{:<10} {} days", "Pay within", p.payment_terms_days),
+        format!("{:<10} {}", "Logo", if p.has_logo { "yes" } else { "no" }),
+    ])
     .collect::<Vec<_>>()
     .join("\n")
 }
@@ -110,8 +113,9 @@ pub async fn run(app: &Paydesk, cmd: BusinessCmd, out: &Out) -> CmdResult {
             if remove {
                 app.remove_logo().await?;
             } else if let Some(file) = file {
-                let bytes = std::fs::read(&file)
-                    .map_err(|e| super::CliError::usage(format!("couldn't read {}: {e}", file.display())))?;
+                let bytes = std::fs::read(&file).map_err(|e| {
+                    super::CliError::usage(format!("couldn't read {}: {e}", file.display()))
+                })?;
                 app.set_logo(&bytes).await?;
             }
             let p = app.business().await?;

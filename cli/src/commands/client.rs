@@ -67,29 +67,53 @@ fn show(c: &Client) -> String {
 pub async fn run(app: &Paydesk, cmd: ClientCmd, out: &Out) -> CmdResult {
     match cmd {
         ClientCmd::Add(fields) => {
-            let c = app.create_client(&fields.over(ClientInput::default())).await?;
+            let c = app
+                .create_client(&fields.over(ClientInput::default()))
+                .await?;
             out.emit(&c, || format!("Added client {}: {}", c.id, c.name));
         }
-        ClientCmd::List { search, limit, offset } => {
+        ClientCmd::List {
+            search,
+            limit,
+            offset,
+        } => {
             let list = app.clients(&search, limit, offset).await?;
             out.emit(&list, || {
                 if list.is_empty() {
                     return "No clients yet. Add one with: paydesk client add --name NAME".into();
                 }
-                let rows = list.iter().map(|c| vec![c.id.to_string(), c.name.clone(), c.email.clone(), c.phone.clone()]).collect::<Vec<_>>();
+                let rows = list
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.id.to_string(),
+                            c.name.clone(),
+                            c.email.clone(),
+                            c.phone.clone(),
+                        ]
+                    })
+                    .collect::<Vec<_>>();
                 table(&["ID", "NAME", "EMAIL", "PHONE"], &rows)
             });
         }
         ClientCmd::Show { id } => {
             let c = app.client(id).await?;
-            let invoices = app.invoices(&InvoiceQuery { client_id: Some(id), limit: Some(500), ..Default::default() }).await?;
+            let invoices = app
+                .invoices(&InvoiceQuery {
+                    client_id: Some(id),
+                    limit: Some(500),
+                    ..Default::default()
+                })
+                .await?;
             let value = serde_json::json!({ "client": c, "invoices": invoices.items });
             out.emit(&value, || {
                 let mut text = show(&c);
                 for i in &invoices.items {
                     text.push_str(&format!(
                         "\n  {}  {}  {}  due {}",
-                        i.number.clone().unwrap_or_else(|| format!("Draft {}", i.id)),
+                        i.number
+                            .clone()
+                            .unwrap_or_else(|| format!("Draft {}", i.id)),
                         i.status.as_str(),
                         i.total,
                         i.amount_due
@@ -100,13 +124,21 @@ pub async fn run(app: &Paydesk, cmd: ClientCmd, out: &Out) -> CmdResult {
         }
         ClientCmd::Edit { id, fields } => {
             let c = app.client(id).await?;
-            let base = ClientInput { name: c.name, email: c.email, phone: c.phone, address: c.address, notes: c.notes };
+            let base = ClientInput {
+                name: c.name,
+                email: c.email,
+                phone: c.phone,
+                address: c.address,
+                notes: c.notes,
+            };
             let c = app.update_client(id, &fields.over(base)).await?;
             out.emit(&c, || show(&c));
         }
         ClientCmd::Delete { id } => {
             app.delete_client(id).await?;
-            out.emit(&serde_json::json!({ "deleted": id }), || format!("Deleted client {id}"));
+            out.emit(&serde_json::json!({ "deleted": id }), || {
+                format!("Deleted client {id}")
+            });
         }
     }
     Ok(())

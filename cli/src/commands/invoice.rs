@@ -121,7 +121,11 @@ impl InvoiceFields {
             base.due_date = Some(parse_date(&d)?);
         }
         if !self.lines.is_empty() {
-            base.lines = self.lines.iter().map(|l| parse_line(l)).collect::<Result<_, _>>()?;
+            base.lines = self
+                .lines
+                .iter()
+                .map(|l| parse_line(l))
+                .collect::<Result<_, _>>()?;
         }
         if let Some(n) = self.notes {
             base.notes = n;
@@ -172,10 +176,19 @@ fn show(inv: &Invoice) -> String {
         .iter()
         .zip(&inv.totals.lines)
         .map(|(l, a)| {
-            vec![l.description.clone(), l.quantity.to_string(), l.unit_price.amount().to_string(), format!("{}%", l.tax_rate), a.net.amount().to_string()]
+            vec![
+                l.description.clone(),
+                l.quantity.to_string(),
+                l.unit_price.amount().to_string(),
+                format!("{}%", l.tax_rate),
+                a.net.amount().to_string(),
+            ]
         })
         .collect::<Vec<_>>();
-    s.push_str(&table(&["DESCRIPTION", "QTY", "PRICE", "TAX", "AMOUNT"], &rows));
+    s.push_str(&table(
+        &["DESCRIPTION", "QTY", "PRICE", "TAX", "AMOUNT"],
+        &rows,
+    ));
     let t = &inv.totals;
     s.push_str(&format!("\n\nSubtotal  {}\n", t.subtotal));
     if !t.discount.is_zero() {
@@ -199,18 +212,35 @@ pub async fn run(app: &Paydesk, cmd: InvoiceCmd, out: &Out) -> CmdResult {
         InvoiceCmd::Create(fields) => {
             let input = fields.over(InvoiceInput::default())?;
             if input.client_id == 0 {
-                return Err(CliError::usage("Say who the invoice is for: --client ID (or client_id in the JSON)."));
+                return Err(CliError::usage(
+                    "Say who the invoice is for: --client ID (or client_id in the JSON).",
+                ));
             }
             let inv = app.create_invoice(&input).await?;
             out.emit(&inv, || format!("Created {}\n{}", label(&inv), show(&inv)));
         }
-        InvoiceCmd::List { search, statuses, client, limit, offset } => {
+        InvoiceCmd::List {
+            search,
+            statuses,
+            client,
+            limit,
+            offset,
+        } => {
             let statuses = statuses
                 .iter()
-                .map(|s| InvoiceStatus::parse(s).ok_or_else(|| CliError::usage(format!("unknown status \"{s}\"."))))
+                .map(|s| {
+                    InvoiceStatus::parse(s)
+                        .ok_or_else(|| CliError::usage(format!("unknown status \"{s}\".")))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let page = app
-                .invoices(&InvoiceQuery { search, statuses, client_id: client, limit: Some(limit), offset: Some(offset) })
+                .invoices(&InvoiceQuery {
+                    search,
+                    statuses,
+                    client_id: client,
+                    limit: Some(limit),
+                    offset: Some(offset),
+                })
                 .await?;
             out.emit(&page, || {
                 if page.items.is_empty() {
@@ -231,7 +261,15 @@ pub async fn run(app: &Paydesk, cmd: InvoiceCmd, out: &Out) -> CmdResult {
                         ]
                     })
                     .collect::<Vec<_>>();
-                format!("{}\n{} of {}", table(&["ID", "NUMBER", "CLIENT", "ISSUED", "STATUS", "TOTAL", "DUE"], &rows), page.items.len(), page.total_count)
+                format!(
+                    "{}\n{} of {}",
+                    table(
+                        &["ID", "NUMBER", "CLIENT", "ISSUED", "STATUS", "TOTAL", "DUE"],
+                        &rows
+                    ),
+                    page.items.len(),
+                    page.total_count
+                )
             });
         }
         InvoiceCmd::Show { id } => {
@@ -246,7 +284,9 @@ pub async fn run(app: &Paydesk, cmd: InvoiceCmd, out: &Out) -> CmdResult {
         }
         InvoiceCmd::Finalize { id } => {
             let inv = app.finalize_invoice(id).await?;
-            out.emit(&inv, || format!("Finalized {}\n{}", label(&inv), show(&inv)));
+            out.emit(&inv, || {
+                format!("Finalized {}\n{}", label(&inv), show(&inv))
+            });
         }
         InvoiceCmd::Void { id } => {
             let inv = app.void_invoice(id).await?;
@@ -258,11 +298,21 @@ pub async fn run(app: &Paydesk, cmd: InvoiceCmd, out: &Out) -> CmdResult {
         }
         InvoiceCmd::Delete { id } => {
             app.delete_draft(id).await?;
-            out.emit(&serde_json::json!({ "deleted": id }), || format!("Deleted draft {id}"));
+            out.emit(&serde_json::json!({ "deleted": id }), || {
+                format!("Deleted draft {id}")
+            });
         }
-        InvoiceCmd::Pay { id, amount, method, date, reference } => {
+        InvoiceCmd::Pay {
+            id,
+            amount,
+            method,
+            date,
+            reference,
+        } => {
             let method = PaymentMethod::parse(&method).ok_or_else(|| {
-                CliError::usage(format!("unknown method \"{method}\"; use cash, cheque, bank_transfer, card or other."))
+                CliError::usage(format!(
+                    "unknown method \"{method}\"; use cash, cheque, bank_transfer, card or other."
+                ))
             })?;
             let input = PaymentInput {
                 amount: parse_decimal("amount", &amount)?,
@@ -272,7 +322,14 @@ pub async fn run(app: &Paydesk, cmd: InvoiceCmd, out: &Out) -> CmdResult {
             };
             app.record_payment(id, &input).await?;
             let inv = app.invoice(id).await?;
-            out.emit(&inv, || format!("Recorded {} on {}\n{}", input.amount, label(&inv), show(&inv)));
+            out.emit(&inv, || {
+                format!(
+                    "Recorded {} on {}\n{}",
+                    input.amount,
+                    label(&inv),
+                    show(&inv)
+                )
+            });
         }
     }
     Ok(())

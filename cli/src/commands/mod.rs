@@ -67,11 +67,15 @@ pub type CmdResult = Result<(), CliError>;
 pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, CliError> {
     let mut text = String::new();
     if path == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text).map_err(|e| CliError::usage(format!("couldn't read stdin: {e}")))?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| CliError::usage(format!("couldn't read stdin: {e}")))?;
     } else {
-        text = std::fs::read_to_string(path).map_err(|e| CliError::usage(format!("couldn't read {}: {e}", path.display())))?;
+        text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::usage(format!("couldn't read {}: {e}", path.display())))?;
     }
-    serde_json::from_str(&text).map_err(|e| CliError::usage(format!("the JSON input isn't right: {e}")))
+    serde_json::from_str(&text)
+        .map_err(|e| CliError::usage(format!("the JSON input isn't right: {e}")))
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, CliError> {
@@ -80,7 +84,9 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, CliError> {
 }
 
 pub fn parse_decimal(what: &str, text: &str) -> Result<rust_decimal::Decimal, CliError> {
-    text.trim()
-        .parse()
-        .map_err(|_| CliError::usage(format!("{what} \"{text}\" isn't a number; write it like 45 or 45.50.")))
+    text.trim().parse().map_err(|_| {
+        CliError::usage(format!(
+            "{what} \"{text}\" isn't a number; write it like 45 or 45.50."
+        ))
+    })
 }

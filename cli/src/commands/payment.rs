@@ -44,19 +44,38 @@ pub async fn run(app: &Paydesk, cmd: PaymentCmd, out: &Out) -> CmdResult {
             out.emit(&list, || {
                 let rows = list
                     .iter()
-                    .map(|p| vec![p.id.to_string(), p.received_on.to_string(), p.invoice_id.to_string(), p.method.as_str().into(), p.amount.to_string(), p.reference.clone()])
+                    .map(|p| {
+                        vec![
+                            p.id.to_string(),
+                            p.received_on.to_string(),
+                            p.invoice_id.to_string(),
+                            p.method.as_str().into(),
+                            p.amount.to_string(),
+                            p.reference.clone(),
+                        ]
+                    })
                     .collect::<Vec<_>>();
-                table(&["ID", "DATE", "INVOICE", "METHOD", "AMOUNT", "REFERENCE"], &rows)
+                table(
+                    &["ID", "DATE", "INVOICE", "METHOD", "AMOUNT", "REFERENCE"],
+                    &rows,
+                )
             });
         }
-        PaymentCmd::Refund { payment_id, amount, reason, date } => {
+        PaymentCmd::Refund {
+            payment_id,
+            amount,
+            reason,
+            date,
+        } => {
             let input = RefundInput {
                 amount: amount.map(|a| parse_decimal("amount", &a)).transpose()?,
                 reason,
                 refunded_on: date.map(|d| parse_date(&d)).transpose()?,
             };
             let r = app.refund_payment(payment_id, &input).await?;
-            out.emit(&r, || format!("Refunded {} of payment {}", r.amount, r.payment_id));
+            out.emit(&r, || {
+                format!("Refunded {} of payment {}", r.amount, r.payment_id)
+            });
         }
     }
     Ok(())

@@ -44,7 +44,13 @@ pub enum ServiceCmd {
 
 pub async fn run(app: &Paydesk, cmd: ServiceCmd, out: &Out) -> CmdResult {
     match cmd {
-        ServiceCmd::Add { name, duration, price, currency, tax_rate } => {
+        ServiceCmd::Add {
+            name,
+            duration,
+            price,
+            currency,
+            tax_rate,
+        } => {
             let input = ServiceInput {
                 name,
                 duration_minutes: duration,
@@ -54,7 +60,12 @@ pub async fn run(app: &Paydesk, cmd: ServiceCmd, out: &Out) -> CmdResult {
                 active: true,
             };
             let s = app.create_service(&input).await?;
-            out.emit(&s, || format!("Added service {}: {} ({} min, {})", s.id, s.name, s.duration_minutes, s.price));
+            out.emit(&s, || {
+                format!(
+                    "Added service {}: {} ({} min, {})",
+                    s.id, s.name, s.duration_minutes, s.price
+                )
+            });
         }
         ServiceCmd::List => {
             let list = app.services().await?;
@@ -62,13 +73,26 @@ pub async fn run(app: &Paydesk, cmd: ServiceCmd, out: &Out) -> CmdResult {
                 let rows = list
                     .iter()
                     .map(|s| {
-                        vec![s.id.to_string(), s.name.clone(), format!("{} min", s.duration_minutes), s.price.to_string(), format!("{}%", s.tax_rate)]
+                        vec![
+                            s.id.to_string(),
+                            s.name.clone(),
+                            format!("{} min", s.duration_minutes),
+                            s.price.to_string(),
+                            format!("{}%", s.tax_rate),
+                        ]
                     })
                     .collect::<Vec<_>>();
                 table(&["ID", "NAME", "DURATION", "PRICE", "TAX"], &rows)
             });
         }
-        ServiceCmd::Edit { id, name, duration, price, tax_rate, active } => {
+        ServiceCmd::Edit {
+            id,
+            name,
+            duration,
+            price,
+            tax_rate,
+            active,
+        } => {
             let s = app.service(id).await?;
             let input = ServiceInput {
                 name: name.unwrap_or(s.name),
@@ -85,7 +109,12 @@ pub async fn run(app: &Paydesk, cmd: ServiceCmd, out: &Out) -> CmdResult {
                 active: active.unwrap_or(s.active),
             };
             let s = app.update_service(id, &input).await?;
-            out.emit(&s, || format!("Service {}: {} ({} min, {})", s.id, s.name, s.duration_minutes, s.price));
+            out.emit(&s, || {
+                format!(
+                    "Service {}: {} ({} min, {})",
+                    s.id, s.name, s.duration_minutes, s.price
+                )
+            });
         }
     }
     Ok(())

@@ -32,7 +32,13 @@ pub enum StaffCmd {
 pub async fn run(app: &Paydesk, cmd: StaffCmd, out: &Out) -> CmdResult {
     match cmd {
         StaffCmd::Add { name, email } => {
-            let s = app.create_staff(&StaffInput { name, email, active: true }).await?;
+            let s = app
+                .create_staff(&StaffInput {
+                    name,
+                    email,
+                    active: true,
+                })
+                .await?;
             out.emit(&s, || format!("Added staff member {}: {}", s.id, s.name));
         }
         StaffCmd::List => {
@@ -40,12 +46,24 @@ pub async fn run(app: &Paydesk, cmd: StaffCmd, out: &Out) -> CmdResult {
             out.emit(&list, || {
                 let rows = list
                     .iter()
-                    .map(|s| vec![s.id.to_string(), s.name.clone(), s.email.clone(), if s.active { "yes" } else { "no" }.into()])
+                    .map(|s| {
+                        vec![
+                            s.id.to_string(),
+                            s.name.clone(),
+                            s.email.clone(),
+                            if s.active { "yes" } else { "no" }.into(),
+                        ]
+                    })
                     .collect::<Vec<_>>();
                 table(&["ID", "NAME", "EMAIL", "ACTIVE"], &rows)
             });
         }
-        StaffCmd::Edit { id, name, email, active } => {
+        StaffCmd::Edit {
+            id,
+            name,
+            email,
+            active,
+        } => {
             let s = app.staff_member(id).await?;
             let input = StaffInput {
                 name: name.unwrap_or(s.name),

@@ -169,23 +169,50 @@ fn decimals_ok(value: Decimal, max: u32) -> bool {
 fn validate_line(i: usize, l: &LineInput, currency: Currency) -> Result<Line> {
     let at = |field: &str| format!("lines[{i}].{field}");
     let n = i + 1;
-    let description = required_text(&at("description"), &format!("Line {n}: the description"), &l.description, 1000)?;
+    let description = required_text(
+        &at("description"),
+        &format!("Line {n}: the description"),
+        &l.description,
+        1000,
+    )?;
     if l.quantity <= Decimal::ZERO {
-        return Err(Error::invalid(at("quantity"), format!("Line {n}: the quantity must be more than zero.")));
+        return Err(Error::invalid(
+            at("quantity"),
+            format!("Line {n}: the quantity must be more than zero."),
+        ));
     }
     if l.quantity > MAX_QUANTITY || !decimals_ok(l.quantity, 3) {
-        return Err(Error::invalid(at("quantity"), format!("Line {n}: the quantity can be at most 1,000,000 with 3 decimals.")));
+        return Err(Error::invalid(
+            at("quantity"),
+            format!("Line {n}: the quantity can be at most 1,000,000 with 3 decimals."),
+        ));
     }
     if l.unit_price < Decimal::ZERO {
-        return Err(Error::invalid(at("unit_price"), format!("Line {n}: the price can't be negative; use a discount instead.")));
+        return Err(Error::invalid(
+            at("unit_price"),
+            format!("Line {n}: the price can't be negative; use a discount instead."),
+        ));
     }
     if l.unit_price > MAX_UNIT_PRICE {
-        return Err(Error::invalid(at("unit_price"), format!("Line {n}: the price is too large.")));
+        return Err(Error::invalid(
+            at("unit_price"),
+            format!("Line {n}: the price is too large."),
+        ));
     }
     let unit_price = Money::new(l.unit_price, currency)
         .map_err(|e| Error::invalid(at("unit_price"), format!("Line {n}: {e}")))?;
-    let tax_rate = percent(&at("tax_rate"), &format!("Line {n}: the tax rate"), l.tax_rate, 3)?;
-    let discount_percent = percent(&at("discount_percent"), &format!("Line {n}: the discount"), l.discount_percent, 2)?;
+    let tax_rate = percent(
+        &at("tax_rate"),
+        &format!("Line {n}: the tax rate"),
+        l.tax_rate,
+        3,
+    )?;
+    let discount_percent = percent(
+        &at("discount_percent"),
+        &format!("Line {n}: the discount"),
+        l.discount_percent,
+        2,
+    )?;
     Ok(Line {
         description,
         quantity: l.quantity.normalize(),
@@ -198,13 +225,20 @@ fn validate_line(i: usize, l: &LineInput, currency: Currency) -> Result<Line> {
 
 impl InvoiceInput {
     /// Checks every field and fills in defaults. `today` is in the business time zone.
-    pub(crate) fn validated(&self, business: &crate::business::BusinessProfile, today: NaiveDate) -> Result<Draft> {
+    pub(crate) fn validated(
+        &self,
+        business: &crate::business::BusinessProfile,
+        today: NaiveDate,
+    ) -> Result<Draft> {
         let currency = match &self.currency {
             Some(code) => Currency::parse(code).map_err(|e| Error::from(e).in_field("currency"))?,
             None => business.currency,
         };
         if self.lines.len() > MAX_LINES {
-            return Err(Error::invalid("lines", format!("An invoice can have at most {MAX_LINES} lines.")));
+            return Err(Error::invalid(
+                "lines",
+                format!("An invoice can have at most {MAX_LINES} lines."),
+            ));
         }
         let lines = self
             .lines
@@ -230,26 +264,45 @@ impl InvoiceInput {
             due_date,
             lines,
             notes: optional_text("notes", "Notes", &self.notes, 4000)?,
-            terms: optional_text("terms", "Terms", self.terms.as_deref().unwrap_or(&business.invoice_terms), 4000)?,
+            terms: optional_text(
+                "terms",
+                "Terms",
+                self.terms.as_deref().unwrap_or(&business.invoice_terms),
+                4000,
+            )?,
         })
     }
 }
 
 impl Paydesk {
-    async fn validated_draft(&self, conn: &mut sqlx::SqliteConnection, input: &InvoiceInput) -> Result<Draft> {
+    async fn validated_draft(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        input: &InvoiceInput,
+    ) -> Result<Draft> {
         let business = crate::business::store::get(conn).await?;
-        let today = self.now().with_timezone(&business.time_zone()?).date_naive();
+        let today = self
+            .now()
+            .with_timezone(&business.time_zone()?)
+            .date_naive();
         let draft = input.validated(&business, today)?;
-        crate::client::store::get(conn, draft.client_id).await.map_err(|e| match e {
-            Error::NotFound { .. } => Error::invalid("client_id", "Choose a client for this invoice (the one given doesn't exist)."),
-            other => other,
-        })?;
+        crate::client::store::get(conn, draft.client_id)
+            .await
+            .map_err(|e| match e {
+                Error::NotFound { .. } => Error::invalid(
+                    "client_id",
+                    "Choose a client for this invoice (the one given doesn't exist).",
+                ),
+                other => other,
+            })?;
         if let Some(booking_id) = draft.booking_id {
             crate::booking::store::get(conn, booking_id).await?;
         }
         for (i, line) in draft.lines.iter().enumerate() {
             if let Some(service_id) = line.service_id {
-                crate::service::store::get(conn, service_id).await.map_err(|e| e.in_field(&format!("lines[{i}].service_id")))?;
+                crate::service::store::get(conn, service_id)
+                    .await
+                    .map_err(|e| e.in_field(&format!("lines[{i}].service_id")))?;
             }
         }
         Ok(draft)
@@ -281,7 +334,10 @@ impl Paydesk {
         let mut tx = self.db.write().await?;
         let current = store::get(&mut tx, id).await?;
         ensure_draft(&current, "deleted")?;
-        sqlx::query("DELETE FROM invoices WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM invoices WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -292,7 +348,10 @@ impl Paydesk {
         let current = store::get(&mut tx, id).await?;
         ensure_draft(&current, "finalized again")?;
         if current.lines.is_empty() {
-            return Err(Error::invalid("lines", "Add at least one line before finalizing the invoice."));
+            return Err(Error::invalid(
+                "lines",
+                "Add at least one line before finalizing the invoice.",
+            ));
         }
         let business = crate::business::store::get(&mut tx).await?;
         let format = NumberFormat::parse(&business.invoice_number_format)?;
@@ -309,8 +368,17 @@ impl Paydesk {
         let mut tx = self.db.write().await?;
         let current = store::get(&mut tx, id).await?;
         match current.state {
-            InvoiceState::Draft => return Err(Error::conflict("A draft can't be voided — delete it instead.")),
-            InvoiceState::Void => return Err(Error::conflict(format!("{} is already void.", label(&current)))),
+            InvoiceState::Draft => {
+                return Err(Error::conflict(
+                    "A draft can't be voided — delete it instead.",
+                ))
+            }
+            InvoiceState::Void => {
+                return Err(Error::conflict(format!(
+                    "{} is already void.",
+                    label(&current)
+                )))
+            }
             InvoiceState::Open | InvoiceState::Uncollectible => {}
         }
         if current.paid.amount() > current.refunded.amount() {
@@ -332,9 +400,19 @@ impl Paydesk {
         let mut tx = self.db.write().await?;
         let current = store::get(&mut tx, id).await?;
         if current.state != InvoiceState::Open || current.amount_due.is_zero() {
-            return Err(Error::conflict(format!("Only an unpaid, sent invoice can be written off; {} is {}.", label(&current), current.status.as_str())));
+            return Err(Error::conflict(format!(
+                "Only an unpaid, sent invoice can be written off; {} is {}.",
+                label(&current),
+                current.status.as_str()
+            )));
         }
-        store::set_state(&mut tx, id, InvoiceState::Uncollectible, &instant_text(self.now())).await?;
+        store::set_state(
+            &mut tx,
+            id,
+            InvoiceState::Uncollectible,
+            &instant_text(self.now()),
+        )
+        .await?;
         store::refresh(&mut tx, id).await?;
         let invoice = store::get(&mut tx, id).await?;
         tx.commit().await?;
@@ -354,7 +432,10 @@ impl Paydesk {
 
 /// "INV-2026-0001", or "Draft 12" before it has a number.
 pub fn label(invoice: &Invoice) -> String {
-    invoice.number.clone().unwrap_or_else(|| format!("Draft {}", invoice.id))
+    invoice
+        .number
+        .clone()
+        .unwrap_or_else(|| format!("Draft {}", invoice.id))
 }
 
 fn ensure_draft(invoice: &Invoice, verb: &str) -> Result<()> {

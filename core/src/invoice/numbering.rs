@@ -22,7 +22,12 @@ enum Token<'a> {
 }
 
 fn tokens(format: &str) -> Result<Vec<Token<'_>>> {
-    let bad = |why: &str| Error::invalid("invoice_number_format", format!("Invoice number format \"{format}\": {why}"));
+    let bad = |why: &str| {
+        Error::invalid(
+            "invoice_number_format",
+            format!("Invoice number format \"{format}\": {why}"),
+        )
+    };
     let mut out = Vec::new();
     let mut rest = format;
     while let Some(open) = rest.find('{') {
@@ -32,17 +37,29 @@ fn tokens(format: &str) -> Result<Vec<Token<'_>>> {
         if open > 0 {
             out.push(Token::Text(&rest[..open]));
         }
-        let close = rest[open..].find('}').ok_or_else(|| bad("a \"{\" is never closed."))? + open;
+        let close = rest[open..]
+            .find('}')
+            .ok_or_else(|| bad("a \"{\" is never closed."))?
+            + open;
         let name = &rest[open + 1..close];
         out.push(match name {
             "YYYY" => Token::Year4,
             "YY" => Token::Year2,
             "MM" => Token::Month,
             "SEQ" => Token::Seq(1),
-            _ => match name.strip_prefix("SEQ:").and_then(|n| n.parse::<usize>().ok()) {
-                Some(width @ 1..=9) => Token::Seq(width),
-                _ => return Err(bad(&format!("{{{name}}} isn't a known part; use {{YYYY}}, {{YY}}, {{MM}} or {{SEQ:4}}."))),
-            },
+            _ => {
+                match name
+                    .strip_prefix("SEQ:")
+                    .and_then(|n| n.parse::<usize>().ok())
+                {
+                    Some(width @ 1..=9) => Token::Seq(width),
+                    _ => {
+                        return Err(bad(&format!(
+                        "{{{name}}} isn't a known part; use {{YYYY}}, {{YY}}, {{MM}} or {{SEQ:4}}."
+                    )))
+                    }
+                }
+            }
         });
         rest = &rest[close + 1..];
     }
@@ -58,7 +75,10 @@ fn tokens(format: &str) -> Result<Vec<Token<'_>>> {
 impl NumberFormat {
     pub fn parse(format: &str) -> Result<NumberFormat> {
         let f = format.trim();
-        let seqs = tokens(f)?.iter().filter(|t| matches!(t, Token::Seq(_))).count();
+        let seqs = tokens(f)?
+            .iter()
+            .filter(|t| matches!(t, Token::Seq(_)))
+            .count();
         if seqs != 1 {
             return Err(Error::invalid(
                 "invoice_number_format",
@@ -66,7 +86,10 @@ impl NumberFormat {
             ));
         }
         if f.chars().count() > 40 {
-            return Err(Error::invalid("invoice_number_format", "The invoice number format can be at most 40 characters."));
+            return Err(Error::invalid(
+                "invoice_number_format",
+                "The invoice number format can be at most 40 characters.",
+            ));
         }
         Ok(NumberFormat(f.to_string()))
     }
@@ -105,7 +128,11 @@ impl NumberFormat {
 
 /// Takes the next number in the series, inside the caller's write transaction. Skips any number
 /// already used (possible after the format was changed), so a number is never given twice.
-pub(crate) async fn take_next(conn: &mut SqliteConnection, format: &NumberFormat, date: NaiveDate) -> Result<String> {
+pub(crate) async fn take_next(
+    conn: &mut SqliteConnection,
+    format: &NumberFormat,
+    date: NaiveDate,
+) -> Result<String> {
     let series = format.series(date);
     loop {
         let (n,): (i64,) = sqlx::query_as(
@@ -117,8 +144,10 @@ pub(crate) async fn take_next(conn: &mut SqliteConnection, format: &NumberFormat
         .fetch_one(&mut *conn)
         .await?;
         let number = format.render(date, u64::try_from(n).unwrap_or(0));
-        let taken: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM invoices WHERE number = ?").bind(&number).fetch_optional(&mut *conn).await?;
+        let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM invoices WHERE number = ?")
+            .bind(&number)
+            .fetch_optional(&mut *conn)
+            .await?;
         if taken.is_none() {
             return Ok(number);
         }
@@ -145,7 +174,15 @@ mod tests {
 
     #[test]
     fn formats_without_exactly_one_sequence_or_with_unknown_parts_are_refused() {
-        for bad in ["INV-{YYYY}", "{SEQ}-{SEQ}", "INV-{DD}-{SEQ}", "INV-{SEQ", "INV-}{SEQ}", "{SEQ:0}", "{SEQ:10}"] {
+        for bad in [
+            "INV-{YYYY}",
+            "{SEQ}-{SEQ}",
+            "INV-{DD}-{SEQ}",
+            "INV-{SEQ",
+            "INV-}{SEQ}",
+            "{SEQ:0}",
+            "{SEQ:10}",
+        ] {
             let e = NumberFormat::parse(bad).unwrap_err();
             assert_eq!(e.field(), Some("invoice_number_format"), "{bad}");
         }

@@ -120,22 +120,58 @@ mod tests {
     fn status_follows_payments_and_refunds() {
         let open = InvoiceState::Open;
         let t = eur(dec!(100));
-        assert_eq!(derive(open, t, eur(dec!(0)), eur(dec!(0))), InvoiceStatus::Open);
-        assert_eq!(derive(open, t, eur(dec!(40)), eur(dec!(0))), InvoiceStatus::PartiallyPaid);
-        assert_eq!(derive(open, t, eur(dec!(100)), eur(dec!(0))), InvoiceStatus::Paid);
-        assert_eq!(derive(open, t, eur(dec!(100)), eur(dec!(30))), InvoiceStatus::PartiallyRefunded);
-        assert_eq!(derive(open, t, eur(dec!(100)), eur(dec!(100))), InvoiceStatus::Refunded);
-        assert_eq!(derive(InvoiceState::Uncollectible, t, eur(dec!(0)), eur(dec!(0))), InvoiceStatus::Uncollectible);
-        assert_eq!(derive(InvoiceState::Uncollectible, t, eur(dec!(100)), eur(dec!(0))), InvoiceStatus::Paid);
-        assert_eq!(derive(open, eur(dec!(0)), eur(dec!(0)), eur(dec!(0))), InvoiceStatus::Paid);
-        assert_eq!(derive(InvoiceState::Void, t, eur(dec!(0)), eur(dec!(0))), InvoiceStatus::Void);
+        assert_eq!(
+            derive(open, t, eur(dec!(0)), eur(dec!(0))),
+            InvoiceStatus::Open
+        );
+        assert_eq!(
+            derive(open, t, eur(dec!(40)), eur(dec!(0))),
+            InvoiceStatus::PartiallyPaid
+        );
+        assert_eq!(
+            derive(open, t, eur(dec!(100)), eur(dec!(0))),
+            InvoiceStatus::Paid
+        );
+        assert_eq!(
+            derive(open, t, eur(dec!(100)), eur(dec!(30))),
+            InvoiceStatus::PartiallyRefunded
+        );
+        assert_eq!(
+            derive(open, t, eur(dec!(100)), eur(dec!(100))),
+            InvoiceStatus::Refunded
+        );
+        assert_eq!(
+            derive(InvoiceState::Uncollectible, t, eur(dec!(0)), eur(dec!(0))),
+            InvoiceStatus::Uncollectible
+        );
+        assert_eq!(
+            derive(InvoiceState::Uncollectible, t, eur(dec!(100)), eur(dec!(0))),
+            InvoiceStatus::Paid
+        );
+        assert_eq!(
+            derive(open, eur(dec!(0)), eur(dec!(0)), eur(dec!(0))),
+            InvoiceStatus::Paid
+        );
+        assert_eq!(
+            derive(InvoiceState::Void, t, eur(dec!(0)), eur(dec!(0))),
+            InvoiceStatus::Void
+        );
     }
 
     #[test]
     fn amount_due_never_goes_negative_and_is_zero_when_void() {
-        assert_eq!(amount_due(InvoiceState::Open, eur(dec!(100)), eur(dec!(40))), eur(dec!(60)));
-        assert_eq!(amount_due(InvoiceState::Open, eur(dec!(100)), eur(dec!(100))), eur(dec!(0)));
-        assert_eq!(amount_due(InvoiceState::Void, eur(dec!(100)), eur(dec!(0))), eur(dec!(0)));
+        assert_eq!(
+            amount_due(InvoiceState::Open, eur(dec!(100)), eur(dec!(40))),
+            eur(dec!(60))
+        );
+        assert_eq!(
+            amount_due(InvoiceState::Open, eur(dec!(100)), eur(dec!(100))),
+            eur(dec!(0))
+        );
+        assert_eq!(
+            amount_due(InvoiceState::Void, eur(dec!(100)), eur(dec!(0))),
+            eur(dec!(0))
+        );
     }
 
     #[test]

@@ -4,7 +4,10 @@ use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::status::{amount_due, derive};
-use super::{totals, Draft, Invoice, InvoicePage, InvoiceQuery, InvoiceState, InvoiceStatus, InvoiceSummary, Line};
+use super::{
+    totals, Draft, Invoice, InvoicePage, InvoiceQuery, InvoiceState, InvoiceStatus, InvoiceSummary,
+    Line,
+};
 use crate::client::{fold, like_escape};
 use crate::db::{decimal_col, instant_col};
 use crate::error::{Error, Result};
@@ -33,7 +36,12 @@ pub async fn insert_draft(conn: &mut SqliteConnection, d: &Draft, now: &str) -> 
     Ok(id)
 }
 
-pub async fn update_draft(conn: &mut SqliteConnection, id: i64, d: &Draft, now: &str) -> Result<()> {
+pub async fn update_draft(
+    conn: &mut SqliteConnection,
+    id: i64,
+    d: &Draft,
+    now: &str,
+) -> Result<()> {
     sqlx::query(
         "UPDATE invoices SET client_id = ?, booking_id = ?, currency = ?, issue_date = ?, due_date = ?, notes = ?,
                 terms = ?, updated_at = ?
@@ -50,7 +58,10 @@ pub async fn update_draft(conn: &mut SqliteConnection, id: i64, d: &Draft, now: 
     .bind(id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = ?").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     insert_lines(conn, id, &d.lines).await?;
     refresh(conn, id).await
 }
@@ -76,7 +87,12 @@ async fn insert_lines(conn: &mut SqliteConnection, id: i64, lines: &[Line]) -> R
     Ok(())
 }
 
-pub async fn mark_finalized(conn: &mut SqliteConnection, id: i64, number: &str, now: &str) -> Result<()> {
+pub async fn mark_finalized(
+    conn: &mut SqliteConnection,
+    id: i64,
+    number: &str,
+    now: &str,
+) -> Result<()> {
     sqlx::query("UPDATE invoices SET number = ?, state = 'open', finalized_at = ?, updated_at = ? WHERE id = ? AND state = 'draft'")
         .bind(number)
         .bind(now)
@@ -87,7 +103,12 @@ pub async fn mark_finalized(conn: &mut SqliteConnection, id: i64, number: &str, 
     Ok(())
 }
 
-pub async fn set_state(conn: &mut SqliteConnection, id: i64, state: InvoiceState, now: &str) -> Result<()> {
+pub async fn set_state(
+    conn: &mut SqliteConnection,
+    id: i64,
+    state: InvoiceState,
+    now: &str,
+) -> Result<()> {
     let voided_at = (state == InvoiceState::Void).then_some(now);
     sqlx::query("UPDATE invoices SET state = ?, voided_at = COALESCE(?, voided_at), updated_at = ? WHERE id = ?")
         .bind(state.as_str())
@@ -102,15 +123,22 @@ pub async fn set_state(conn: &mut SqliteConnection, id: i64, state: InvoiceState
 /// Recomputes the cached totals and status from the lines, payments and refunds.
 /// Every change to an invoice or the money applied to it ends with this, in the same transaction.
 pub async fn refresh(conn: &mut SqliteConnection, id: i64) -> Result<()> {
-    let (currency, state): (String, String) = sqlx::query_as("SELECT currency, state FROM invoices WHERE id = ?")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(Error::NotFound { what: "Invoice", id })?;
+    let (currency, state): (String, String) =
+        sqlx::query_as("SELECT currency, state FROM invoices WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(Error::NotFound {
+                what: "Invoice",
+                id,
+            })?;
     let currency = Currency::parse(&currency)?;
     let state = parse_state(&state)?;
     let lines = lines_of(conn, id, currency).await?;
-    let t = totals::compute(&lines.iter().map(Line::priced).collect::<Vec<_>>(), currency);
+    let t = totals::compute(
+        &lines.iter().map(Line::priced).collect::<Vec<_>>(),
+        currency,
+    );
     let (paid, refunded) = money_applied(conn, id, currency).await?;
     let status = derive(state, t.total, paid, refunded);
     sqlx::query(
@@ -128,7 +156,11 @@ pub async fn refresh(conn: &mut SqliteConnection, id: i64) -> Result<()> {
 }
 
 /// Sums of payments received and refunds given on an invoice.
-pub async fn money_applied(conn: &mut SqliteConnection, id: i64, currency: Currency) -> Result<(Money, Money)> {
+pub async fn money_applied(
+    conn: &mut SqliteConnection,
+    id: i64,
+    currency: Currency,
+) -> Result<(Money, Money)> {
     let (paid, refunded): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT COALESCE(SUM(amount_minor), 0) FROM payments WHERE invoice_id = ?1),
                 (SELECT COALESCE(SUM(amount_minor), 0) FROM refunds WHERE invoice_id = ?1)",
@@ -136,15 +168,26 @@ pub async fn money_applied(conn: &mut SqliteConnection, id: i64, currency: Curre
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
-    Ok((Money::from_minor(paid, currency), Money::from_minor(refunded, currency)))
+    Ok((
+        Money::from_minor(paid, currency),
+        Money::from_minor(refunded, currency),
+    ))
 }
 
 fn parse_state(text: &str) -> Result<InvoiceState> {
-    InvoiceState::parse(text).ok_or_else(|| Error::Database(sqlx::Error::Decode(format!("unknown invoice state {text}").into())))
+    InvoiceState::parse(text).ok_or_else(|| {
+        Error::Database(sqlx::Error::Decode(
+            format!("unknown invoice state {text}").into(),
+        ))
+    })
 }
 
 fn parse_status(text: &str) -> Result<InvoiceStatus> {
-    InvoiceStatus::parse(text).ok_or_else(|| Error::Database(sqlx::Error::Decode(format!("unknown invoice status {text}").into())))
+    InvoiceStatus::parse(text).ok_or_else(|| {
+        Error::Database(sqlx::Error::Decode(
+            format!("unknown invoice status {text}").into(),
+        ))
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -210,7 +253,10 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Invoice> {
     let currency = Currency::parse(&r.currency)?;
     let state = parse_state(&r.state)?;
     let lines = lines_of(conn, id, currency).await?;
-    let totals = totals::compute(&lines.iter().map(Line::priced).collect::<Vec<_>>(), currency);
+    let totals = totals::compute(
+        &lines.iter().map(Line::priced).collect::<Vec<_>>(),
+        currency,
+    );
     let (paid, refunded) = money_applied(conn, id, currency).await?;
     let payments = crate::payment::store::for_invoice(conn, id).await?;
     let refunds = crate::payment::store::refunds_for_invoice(conn, id).await?;
@@ -235,8 +281,16 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Invoice> {
         payments,
         refunds,
         created_at: instant_col("created_at", &r.created_at)?,
-        finalized_at: r.finalized_at.as_deref().map(|t| instant_col("finalized_at", t)).transpose()?,
-        voided_at: r.voided_at.as_deref().map(|t| instant_col("voided_at", t)).transpose()?,
+        finalized_at: r
+            .finalized_at
+            .as_deref()
+            .map(|t| instant_col("finalized_at", t))
+            .transpose()?,
+        voided_at: r
+            .voided_at
+            .as_deref()
+            .map(|t| instant_col("voided_at", t))
+            .transpose()?,
     })
 }
 
@@ -266,18 +320,27 @@ pub async fn list(conn: &mut SqliteConnection, q: &InvoiceQuery) -> Result<Invoi
     }
     if !q.statuses.is_empty() {
         // Status names come from the enum, never from the caller's text.
-        let names: Vec<String> = q.statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        let names: Vec<String> = q
+            .statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
         filter.push_str(&format!(" AND i.status IN ({})", names.join(", ")));
     }
-    let pattern = if search.is_empty() { String::new() } else { format!("%{}%", like_escape(&search)) };
+    let pattern = if search.is_empty() {
+        String::new()
+    } else {
+        format!("%{}%", like_escape(&search))
+    };
     let limit = i64::from(q.limit.unwrap_or(50).clamp(1, 500));
     let offset = i64::from(q.offset.unwrap_or(0));
 
-    let (total_count,): (i64,) =
-        sqlx::query_as(&format!("SELECT COUNT(*) FROM invoices i JOIN clients c ON c.id = i.client_id{filter}"))
-            .bind(&pattern)
-            .fetch_one(&mut *conn)
-            .await?;
+    let (total_count,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM invoices i JOIN clients c ON c.id = i.client_id{filter}"
+    ))
+    .bind(&pattern)
+    .fetch_one(&mut *conn)
+    .await?;
     let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
         "SELECT i.id, i.number, i.client_id, c.name AS client_name, i.currency, i.issue_date, i.due_date, i.state,
                 i.status, i.total_minor,

@@ -54,7 +54,10 @@ pub struct Totals {
 
 pub fn line_amounts(line: &PricedLine, currency: Currency) -> LineAmounts {
     let gross = round(line.quantity * line.unit_price, currency);
-    let discount = round(gross * line.discount_percent / Decimal::ONE_HUNDRED, currency);
+    let discount = round(
+        gross * line.discount_percent / Decimal::ONE_HUNDRED,
+        currency,
+    );
     let net = gross - discount;
     let tax = round(net * line.tax_rate / Decimal::ONE_HUNDRED, currency);
     LineAmounts {
@@ -82,7 +85,11 @@ pub fn compute(lines: &[PricedLine], currency: Currency) -> Totals {
                 row.net = Money::rounded(row.net.amount() + a.net.amount(), currency);
                 row.tax = Money::rounded(row.tax.amount() + a.tax.amount(), currency);
             }
-            None => taxes.push(TaxRow { rate, net: a.net, tax: a.tax }),
+            None => taxes.push(TaxRow {
+                rate,
+                net: a.net,
+                tax: a.tax,
+            }),
         }
     }
     taxes.sort_by_key(|row| row.rate);
@@ -103,14 +110,22 @@ mod tests {
     use rust_decimal_macros::dec;
 
     fn line(q: Decimal, p: Decimal, tax: Decimal, disc: Decimal) -> PricedLine {
-        PricedLine { quantity: q, unit_price: p, tax_rate: tax, discount_percent: disc }
+        PricedLine {
+            quantity: q,
+            unit_price: p,
+            tax_rate: tax,
+            discount_percent: disc,
+        }
     }
 
     #[test]
     fn taxed_and_untaxed_lines_in_euros() {
         let eur = Currency::parse("EUR").unwrap();
         let t = compute(
-            &[line(dec!(2), dec!(19.99), dec!(20), dec!(0)), line(dec!(1.5), dec!(33.33), dec!(0), dec!(0))],
+            &[
+                line(dec!(2), dec!(19.99), dec!(20), dec!(0)),
+                line(dec!(1.5), dec!(33.33), dec!(0), dec!(0)),
+            ],
             eur,
         );
         // 39.98 + 7.996→8.00 tax; 49.995→50.00 untaxed
@@ -126,7 +141,13 @@ mod tests {
     fn tax_is_rounded_per_line_not_per_rate() {
         let eur = Currency::parse("EUR").unwrap();
         // Each line: net 0.05, tax 0.0105 → 0.01. Per rate it would be 0.021 → 0.02.
-        let t = compute(&[line(dec!(1), dec!(0.05), dec!(21), dec!(0)), line(dec!(1), dec!(0.05), dec!(21), dec!(0))], eur);
+        let t = compute(
+            &[
+                line(dec!(1), dec!(0.05), dec!(21), dec!(0)),
+                line(dec!(1), dec!(0.05), dec!(21), dec!(0)),
+            ],
+            eur,
+        );
         assert_eq!(t.tax.amount(), dec!(0.02));
         let t3 = compute(&[line(dec!(1), dec!(0.05), dec!(21), dec!(0)); 3], eur);
         assert_eq!(t3.tax.amount(), dec!(0.03));

@@ -118,7 +118,12 @@ mod tests {
     #[test]
     fn table_is_sorted_so_binary_search_finds_every_code() {
         for pair in CURRENCIES.windows(2) {
-            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
         }
         for c in CURRENCIES {
             assert_eq!(Currency::parse(c.code).unwrap(), *c);

@@ -24,7 +24,9 @@ impl de::Visitor<'_> for DecimalVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-        v.trim().parse::<Decimal>().map_err(|_| E::custom(format!("\"{v}\" is not a number")))
+        v.trim()
+            .parse::<Decimal>()
+            .map_err(|_| E::custom(format!("\"{v}\" is not a number")))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
@@ -36,7 +38,9 @@ impl de::Visitor<'_> for DecimalVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
-        Err(E::custom(format!("write {v} as a string (\"{v}\") so it stays exact")))
+        Err(E::custom(format!(
+            "write {v} as a string (\"{v}\") so it stays exact"
+        )))
     }
 }
 
@@ -89,7 +93,9 @@ mod tests {
         assert_eq!(h.v.to_string(), "0.10");
         let h: Holder = serde_json::from_str(r#"{"v":3}"#).unwrap();
         assert_eq!(h.v, Decimal::from(3));
-        let err = serde_json::from_str::<Holder>(r#"{"v":0.1}"#).err().unwrap();
+        let err = serde_json::from_str::<Holder>(r#"{"v":0.1}"#)
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("as a string"), "{err}");
     }
 }

@@ -18,10 +18,16 @@ use std::fmt;
 /// What can be wrong with an amount or a currency. Messages are meant for a shop owner.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("\"{0}\" is not a currency Paydesk knows. Use a three-letter code such as EUR, USD or JPY.")]
+    #[error(
+        "\"{0}\" is not a currency Paydesk knows. Use a three-letter code such as EUR, USD or JPY."
+    )]
     UnknownCurrency(String),
     #[error("{currency} amounts can have at most {decimals} decimal places; {amount} has more.")]
-    TooManyDecimals { amount: Decimal, currency: Currency, decimals: u32 },
+    TooManyDecimals {
+        amount: Decimal,
+        currency: Currency,
+        decimals: u32,
+    },
     #[error("Amounts in different currencies can't be added up ({0} and {1}).")]
     CurrencyMismatch(Currency, Currency),
     #[error("{0} is too large an amount.")]
@@ -33,12 +39,17 @@ pub enum MoneyError {
     #[error("Stripe can take at most {maximum} in one payment.")]
     AboveStripeMaximum { maximum: Money },
     #[error("Stripe only accepts {currency} amounts in steps of {step}; {amount} isn't one.")]
-    NotAStripeStep { amount: Decimal, currency: Currency, step: Decimal },
+    NotAStripeStep {
+        amount: Decimal,
+        currency: Currency,
+        step: Decimal,
+    },
 }
 
 /// Rounds to the currency's decimals, half away from zero.
 pub fn round(amount: Decimal, currency: Currency) -> Decimal {
-    let mut r = amount.round_dp_with_strategy(currency.decimals(), RoundingStrategy::MidpointAwayFromZero);
+    let mut r =
+        amount.round_dp_with_strategy(currency.decimals(), RoundingStrategy::MidpointAwayFromZero);
     r.rescale(currency.decimals());
     r
 }
@@ -46,7 +57,8 @@ pub fn round(amount: Decimal, currency: Currency) -> Decimal {
 /// Parses an amount typed by a person ("45", "45.50", " 1,250.00 " is refused: no grouping).
 pub fn parse_amount(text: &str) -> Result<Decimal, MoneyError> {
     let t = text.trim();
-    t.parse::<Decimal>().map_err(|_| MoneyError::NotAnAmount(t.to_string()))
+    t.parse::<Decimal>()
+        .map_err(|_| MoneyError::NotAnAmount(t.to_string()))
 }
 
 /// An exact amount in one currency. Always carries exactly the currency's decimals.
@@ -61,7 +73,11 @@ impl Money {
     /// An amount that must already fit the currency: 12.345 EUR is refused, not rounded.
     pub fn new(amount: Decimal, currency: Currency) -> Result<Money, MoneyError> {
         if amount.normalize().scale() > currency.decimals() {
-            return Err(MoneyError::TooManyDecimals { amount, currency, decimals: currency.decimals() });
+            return Err(MoneyError::TooManyDecimals {
+                amount,
+                currency,
+                decimals: currency.decimals(),
+            });
         }
         let mut amount = amount;
         amount.rescale(currency.decimals());
@@ -70,7 +86,10 @@ impl Money {
 
     /// Rounds any exact value to the currency with Paydesk's one rounding rule.
     pub fn rounded(amount: Decimal, currency: Currency) -> Money {
-        Money { amount: round(amount, currency), currency }
+        Money {
+            amount: round(amount, currency),
+            currency,
+        }
     }
 
     pub fn zero(currency: Currency) -> Money {
@@ -100,18 +119,27 @@ impl Money {
     }
 
     pub fn from_minor(minor: i64, currency: Currency) -> Money {
-        Money { amount: Decimal::new(minor, currency.decimals()), currency }
+        Money {
+            amount: Decimal::new(minor, currency.decimals()),
+            currency,
+        }
     }
 
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        let sum = self.amount.checked_add(other.amount).ok_or_else(|| MoneyError::Overflow(self.to_string()))?;
+        let sum = self
+            .amount
+            .checked_add(other.amount)
+            .ok_or_else(|| MoneyError::Overflow(self.to_string()))?;
         Ok(Money::rounded(sum, self.currency))
     }
 
     pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        let diff = self.amount.checked_sub(other.amount).ok_or_else(|| MoneyError::Overflow(self.to_string()))?;
+        let diff = self
+            .amount
+            .checked_sub(other.amount)
+            .ok_or_else(|| MoneyError::Overflow(self.to_string()))?;
         Ok(Money::rounded(diff, self.currency))
     }
 
@@ -173,14 +201,19 @@ mod tests {
 
     #[test]
     fn adding_different_currencies_is_refused() {
-        let e = Money::zero(cur("EUR")).checked_add(Money::zero(cur("USD"))).unwrap_err();
+        let e = Money::zero(cur("EUR"))
+            .checked_add(Money::zero(cur("USD")))
+            .unwrap_err();
         assert_eq!(e, MoneyError::CurrencyMismatch(cur("EUR"), cur("USD")));
     }
 
     #[test]
     fn json_amounts_are_strings_with_the_currency_decimals() {
         let m = Money::new(dec!(45.5), cur("EUR")).unwrap();
-        assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"amount":"45.50","currency":"EUR"}"#);
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"amount":"45.50","currency":"EUR"}"#
+        );
         let back: Money = serde_json::from_str(r#"{"amount":"45.50","currency":"eur"}"#).unwrap();
         assert_eq!(back, m);
     }

@@ -42,9 +42,13 @@ pub fn to_stripe_units(money: Money) -> Result<i64, MoneyError> {
         });
     }
     let scale = 10_i64.pow(stripe_decimals(currency) - currency.decimals());
-    let units = minor.checked_mul(scale).ok_or_else(|| MoneyError::Overflow(money.to_string()))?;
+    let units = minor
+        .checked_mul(scale)
+        .ok_or_else(|| MoneyError::Overflow(money.to_string()))?;
     if units.abs() > STRIPE_MAX_UNITS {
-        return Err(MoneyError::AboveStripeMaximum { maximum: max_charge(currency) });
+        return Err(MoneyError::AboveStripeMaximum {
+            maximum: max_charge(currency),
+        });
     }
     Ok(units)
 }
@@ -110,7 +114,10 @@ mod tests {
     fn zero_decimal_currencies_are_never_multiplied_by_100() {
         assert_eq!(to_stripe_units(money(dec!(500), "JPY")).unwrap(), 500);
         assert_eq!(to_stripe_units(money(dec!(12000), "KRW")).unwrap(), 12000);
-        assert_eq!(from_stripe_units(500, Currency::parse("JPY").unwrap()).unwrap(), money(dec!(500), "JPY"));
+        assert_eq!(
+            from_stripe_units(500, Currency::parse("JPY").unwrap()).unwrap(),
+            money(dec!(500), "JPY")
+        );
     }
 
     #[test]
@@ -122,7 +129,10 @@ mod tests {
     fn isk_is_sent_with_two_zero_decimals() {
         assert_eq!(to_stripe_units(money(dec!(500), "ISK")).unwrap(), 50000);
         let isk = Currency::parse("ISK").unwrap();
-        assert_eq!(from_stripe_units(50000, isk).unwrap(), money(dec!(500), "ISK"));
+        assert_eq!(
+            from_stripe_units(50000, isk).unwrap(),
+            money(dec!(500), "ISK")
+        );
         assert!(from_stripe_units(50050, isk).is_err());
     }
 
@@ -135,7 +145,10 @@ mod tests {
 
     #[test]
     fn more_than_eight_digits_is_refused() {
-        assert_eq!(to_stripe_units(money(dec!(999999.99), "USD")).unwrap(), 99_999_999);
+        assert_eq!(
+            to_stripe_units(money(dec!(999999.99), "USD")).unwrap(),
+            99_999_999
+        );
         assert!(matches!(
             to_stripe_units(money(dec!(1000000.00), "USD")),
             Err(MoneyError::AboveStripeMaximum { .. })
@@ -145,7 +158,10 @@ mod tests {
     #[test]
     fn below_minimum_names_the_minimum_in_the_message() {
         let err = chargeable_units(money(dec!(0.49), "EUR")).unwrap_err();
-        assert_eq!(err.to_string(), "Stripe can't take less than 0.50 EUR online — record a manual payment instead.");
+        assert_eq!(
+            err.to_string(),
+            "Stripe can't take less than 0.50 EUR online — record a manual payment instead."
+        );
         assert_eq!(chargeable_units(money(dec!(0.50), "EUR")).unwrap(), 50);
         assert!(chargeable_units(money(dec!(49), "JPY")).is_err());
         assert_eq!(chargeable_units(money(dec!(0.30), "GBP")).unwrap(), 30);

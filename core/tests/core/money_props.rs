@@ -20,7 +20,9 @@ fn priced_line() -> impl Strategy<Value = PricedLine> {
     (
         decimal(1_000_000, 3).prop_filter("positive", |q| !q.is_zero()),
         0i64..10_000_000,
-        prop::sample::select(vec!["0", "5.5", "7", "8.875", "10", "19.6", "20", "21", "100"]),
+        prop::sample::select(vec![
+            "0", "5.5", "7", "8.875", "10", "19.6", "20", "21", "100",
+        ]),
         decimal(10_000, 2).prop_filter("≤100%", |p| *p <= Decimal::ONE_HUNDRED),
     )
         .prop_map(|(quantity, price_minor, tax, discount)| PricedLine {

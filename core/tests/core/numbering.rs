@@ -9,7 +9,13 @@ async fn two_processes_finalizing_at_once_never_share_or_skip_a_number() {
     let zoe = client(&t.app, "Zoë").await;
     let mut drafts = Vec::new();
     for _ in 0..40 {
-        drafts.push(t.app.create_invoice(&invoice_input(zoe, vec![line("Cut", "1", "45", "0")])).await.unwrap().id);
+        drafts.push(
+            t.app
+                .create_invoice(&invoice_input(zoe, vec![line("Cut", "1", "45", "0")]))
+                .await
+                .unwrap()
+                .id,
+        );
     }
     // A second, independent connection pool on the same file stands in for the CLI running beside the app.
     let other = Paydesk::open(t.dir.path()).await.unwrap();
@@ -60,7 +66,10 @@ async fn a_new_year_starts_a_new_series_and_a_changed_format_skips_numbers_in_us
 
     // A format whose first numbers were already used (here: the same text under another series key).
     t.app
-        .update_business(BusinessUpdate { invoice_number_format: Some("INV-2026-{SEQ:4}".into()), ..Default::default() })
+        .update_business(BusinessUpdate {
+            invoice_number_format: Some("INV-2026-{SEQ:4}".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(finalize_on("2027-02-01").await, "INV-2026-0003");

@@ -22,7 +22,9 @@ pub fn monday_morning() -> DateTime<Utc> {
 pub async fn app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::new(monday_morning()));
-    let app = Paydesk::open_with_clock(dir.path(), clock.clone()).await.unwrap();
+    let app = Paydesk::open_with_clock(dir.path(), clock.clone())
+        .await
+        .unwrap();
     app.update_business(BusinessUpdate {
         name: Some("Salon Zoë".into()),
         currency: Some("EUR".into()),
@@ -36,7 +38,13 @@ pub async fn app() -> TestApp {
 }
 
 pub async fn client(app: &Paydesk, name: &str) -> i64 {
-    app.create_client(&ClientInput { name: name.into(), ..Default::default() }).await.unwrap().id
+    app.create_client(&ClientInput {
+        name: name.into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+    .id
 }
 
 pub fn d(text: &str) -> Decimal {
@@ -55,7 +63,11 @@ pub fn line(description: &str, quantity: &str, unit_price: &str, tax_rate: &str)
 }
 
 pub fn invoice_input(client_id: i64, lines: Vec<LineInput>) -> InvoiceInput {
-    InvoiceInput { client_id, lines, ..Default::default() }
+    InvoiceInput {
+        client_id,
+        lines,
+        ..Default::default()
+    }
 }
 
 /// Every row of every table, as text: two equal snapshots mean nothing was written.
@@ -69,11 +81,21 @@ pub async fn snapshot(app: &Paydesk) -> String {
     .unwrap();
     let mut out = String::new();
     for (table,) in tables {
-        let cols: Vec<(String,)> =
-            sqlx::query_as("SELECT name FROM pragma_table_info(?)").bind(&table).fetch_all(pool).await.unwrap();
-        let expr = cols.iter().map(|(c,)| format!("quote(\"{c}\")")).collect::<Vec<_>>().join("||'|'||");
+        let cols: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_table_info(?)")
+            .bind(&table)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        let expr = cols
+            .iter()
+            .map(|(c,)| format!("quote(\"{c}\")"))
+            .collect::<Vec<_>>()
+            .join("||'|'||");
         let rows: Vec<(String,)> =
-            sqlx::query_as(&format!("SELECT {expr} FROM \"{table}\" ORDER BY rowid")).fetch_all(pool).await.unwrap();
+            sqlx::query_as(&format!("SELECT {expr} FROM \"{table}\" ORDER BY rowid"))
+                .fetch_all(pool)
+                .await
+                .unwrap();
         out.push_str(&format!("[{table}]\n"));
         for (r,) in rows {
             out.push_str(&r);

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every Paydesk test on this machine, installing what they need first. This is the README's test
+# command and what CI runs (.ci/run). It ends with one summary line: "tests: N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+step() { printf '\n==> %s\n' "$*"; }
+
+step "System packages"
+scripts/setup-debian.sh
+
+if [ -f ui/package.json ]; then
+  step "UI: install, type-check, lint, unit tests, build"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent check && npm run --silent lint \
+    && npm test 2>&1 | tee -a "$log" && npm run --silent build)
+fi
+
+step "Rust: format"
+cargo fmt --all -- --check
+
+step "Rust: clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust: tests"
+cargo test --workspace --locked 2>&1 | tee -a "$log"
+
+# Sum what the runners reported: cargo's "test result: ok. N passed; M failed" and vitest's "Tests  N passed".
+passed=$( (grep -oE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | grep -oE '[0-9]+ passed' || true; \
+           grep -E '^\s*Tests\s' "$log" | grep -oE '[0-9]+ passed' || true) | awk '{s+=$1} END {print s+0}')
+failed=$( (grep -oE '[0-9]+ failed' "$log" || true) | awk '{s+=$1} END {print s+0}')
+echo
+echo "tests: ${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
