@@ -318,6 +318,23 @@ impl Paydesk {
         Ok(invoice)
     }
 
+    /// Creates many drafts in one transaction: all of them, or none if any is invalid (the error names
+    /// the first bad one as `invoices[i].field`). For imports, where one transaction per invoice is slow.
+    pub async fn import_invoices(&self, inputs: &[InvoiceInput]) -> Result<Vec<i64>> {
+        let mut tx = self.db.write().await?;
+        let now = instant_text(self.now());
+        let mut ids = Vec::with_capacity(inputs.len());
+        for (i, input) in inputs.iter().enumerate() {
+            let draft = self
+                .validated_draft(&mut tx, input)
+                .await
+                .map_err(|e| e.in_field(&format!("invoices[{i}]")))?;
+            ids.push(store::insert_draft(&mut tx, &draft, &now).await?);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
     /// Replaces a draft's contents. A finalized invoice can't be edited: void it and issue another.
     pub async fn update_draft(&self, id: i64, input: &InvoiceInput) -> Result<Invoice> {
         let mut tx = self.db.write().await?;
