@@ -10,6 +10,7 @@ pub mod booking;
 pub mod business;
 pub mod client;
 pub mod clock;
+pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod invoice;

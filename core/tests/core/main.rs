@@ -2,6 +2,7 @@
 
 mod bookings;
 mod clients;
+mod dashboard;
 mod database;
 mod invoices;
 mod money_props;
