@@ -1,0 +1,65 @@
+//! The desktop shell. It opens the data folder, puts the core's `Paydesk` in Tauri's managed state,
+//! and exposes the commands in `commands`. Nothing else lives here: the rules are in paydesk-core.
+
+mod commands;
+mod error;
+
+use std::path::PathBuf;
+use tauri::Manager;
+
+/// Where the data lives: `PAYDESK_DATA_DIR` when set (tests, several shops on one computer),
+/// otherwise the OS's app-data folder for Paydesk.
+fn data_dir(app: &tauri::AppHandle) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    if let Some(dir) = std::env::var_os("PAYDESK_DATA_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    Ok(app.path().app_data_dir()?)
+}
+
+/// Registers every command on a builder; shared by `run` and the command tests (mock runtime).
+pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::get_business,
+        commands::update_business,
+        commands::dashboard,
+        commands::list_clients,
+        commands::get_client,
+        commands::create_client,
+        commands::update_client,
+        commands::delete_client,
+        commands::list_services,
+        commands::create_service,
+        commands::update_service,
+        commands::list_staff,
+        commands::create_staff,
+        commands::update_staff,
+        commands::list_bookings,
+        commands::check_booking,
+        commands::create_booking,
+        commands::update_booking,
+        commands::set_booking_status,
+        commands::list_invoices,
+        commands::get_invoice,
+        commands::create_invoice,
+        commands::update_draft,
+        commands::delete_draft,
+        commands::finalize_invoice,
+        commands::void_invoice,
+        commands::mark_uncollectible,
+        commands::record_payment,
+        commands::refund_payment,
+        commands::list_payments,
+    ])
+}
+
+pub fn run() {
+    with_commands(tauri::Builder::default())
+        .setup(|app| {
+            let dir = data_dir(app.handle())?;
+            let paydesk = tauri::async_runtime::block_on(paydesk_core::Paydesk::open(&dir))?;
+            app.manage(paydesk);
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .expect("Paydesk failed to start");
+}
