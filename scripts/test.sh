@@ -26,9 +26,17 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust: tests"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 
-# Sum what the runners reported: cargo's "test result: ok. N passed; M failed" and vitest's "Tests  N passed".
+if [ -f ui/package.json ]; then
+  step "The real window: end-to-end under Xvfb (tauri-driver + WebKitWebDriver)"
+  scripts/e2e.sh 2>&1 | tee -a "$log"
+fi
+
+# Sum what the runners reported: cargo's "test result: ok. N passed; M failed", vitest's
+# "Tests  N passed" and pytest's closing "N passed, …".
 passed=$( (grep -oE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | grep -oE '[0-9]+ passed' || true; \
-           grep -E '^\s*Tests\s' "$log" | grep -oE '[0-9]+ passed' || true) | awk '{s+=$1} END {print s+0}')
+           grep -E '^\s*Tests\s' "$log" | grep -oE '[0-9]+ passed' || true; \
+           grep -E '^=* ?[0-9]+ passed' "$log" | grep -oE '^=* ?[0-9]+ passed' | grep -oE '[0-9]+ passed' || true) \
+         | awk '{s+=$1} END {print s+0}')
 failed=$( (grep -oE '[0-9]+ failed' "$log" || true) | awk '{s+=$1} END {print s+0}')
 echo
 echo "tests: ${passed} passed, ${failed} failed"
