@@ -1,0 +1,92 @@
+import type {
+  Booking,
+  BookingInput,
+  BookingStatus,
+  BusinessProfile,
+  BusinessUpdate,
+  Client,
+  ClientInput,
+  Dashboard,
+  Invoice,
+  InvoiceInput,
+  InvoicePage,
+  InvoiceQuery,
+  Payment,
+  PaymentInput,
+  Refund,
+  RefundInput,
+  Service,
+  ServiceInput,
+  StaffInput,
+  StaffMember,
+} from './types';
+
+/** Everything the UI asks of the backend. One method per Tauri command (snake_case of the name). */
+export interface Backend {
+  getBusiness(): Promise<BusinessProfile>;
+  updateBusiness(update: BusinessUpdate): Promise<BusinessProfile>;
+
+  listClients(search: string, limit: number, offset: number): Promise<Client[]>;
+  getClient(id: number): Promise<Client>;
+  createClient(input: ClientInput): Promise<Client>;
+  updateClient(id: number, input: ClientInput): Promise<Client>;
+  deleteClient(id: number): Promise<void>;
+
+  listServices(): Promise<Service[]>;
+  createService(input: ServiceInput): Promise<Service>;
+  updateService(id: number, input: ServiceInput): Promise<Service>;
+
+  listStaff(): Promise<StaffMember[]>;
+  createStaff(input: StaffInput): Promise<StaffMember>;
+  updateStaff(id: number, input: StaffInput): Promise<StaffMember>;
+
+  /** Bookings overlapping [from, to) (RFC 3339 instants), optionally for one staff member. */
+  listBookings(from: string, to: string, staffId: number | null): Promise<Booking[]>;
+  checkBooking(input: BookingInput, exceptId: number | null): Promise<void>;
+  createBooking(input: BookingInput): Promise<Booking>;
+  updateBooking(id: number, input: BookingInput): Promise<Booking>;
+  setBookingStatus(id: number, status: BookingStatus): Promise<Booking>;
+
+  listInvoices(query: InvoiceQuery): Promise<InvoicePage>;
+  getInvoice(id: number): Promise<Invoice>;
+  createInvoice(input: InvoiceInput): Promise<Invoice>;
+  updateDraft(id: number, input: InvoiceInput): Promise<Invoice>;
+  deleteDraft(id: number): Promise<void>;
+  finalizeInvoice(id: number): Promise<Invoice>;
+  voidInvoice(id: number): Promise<Invoice>;
+  markUncollectible(id: number): Promise<Invoice>;
+
+  recordPayment(invoiceId: number, input: PaymentInput): Promise<Payment>;
+  refundPayment(paymentId: number, input: RefundInput): Promise<Refund>;
+  /** Payments received between two dates (YYYY-MM-DD), inclusive. */
+  listPayments(from: string, to: string): Promise<Payment[]>;
+
+  dashboard(): Promise<Dashboard>;
+}
+
+/** What every backend method rejects with. `field` names the form field, e.g. `lines[1].unit_price`. */
+export class BackendError extends Error {
+  readonly code: string;
+  readonly field: string | null;
+
+  constructor(code: string, message: string, field: string | null = null) {
+    super(message);
+    this.name = 'BackendError';
+    this.code = code;
+    this.field = field;
+  }
+
+  /** Turns anything thrown into a BackendError (plain `{code, message, field}` objects included). */
+  static from(e: unknown): BackendError {
+    if (e instanceof BackendError) return e;
+    if (e && typeof e === 'object' && 'message' in e) {
+      const o = e as { code?: unknown; message?: unknown; field?: unknown };
+      return new BackendError(
+        typeof o.code === 'string' ? o.code : 'unknown',
+        String(o.message),
+        typeof o.field === 'string' ? o.field : null,
+      );
+    }
+    return new BackendError('unknown', typeof e === 'string' ? e : 'Something went wrong.');
+  }
+}

@@ -1,0 +1,11 @@
+import type { Backend } from './backend';
+
+export { BackendError, type Backend } from './backend';
+
+/** Tauri's backend inside the desktop app; the in-memory mock in a plain browser (`npm run dev`). */
+export async function pickBackend(): Promise<Backend> {
+  if (typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window) {
+    return (await import('./tauri')).tauriBackend;
+  }
+  return (await import('./mock')).createMockBackend();
+}

@@ -1,0 +1,515 @@
+// An in-memory Backend for component tests and the browser demo. It follows paydesk-core's rules
+// closely enough to exercise the UI: field-named validation errors, exact totals, statuses.
+import { BackendError, type Backend } from './backend';
+import type * as T from './types';
+import { add, cmp, computeTotals, currencyDecimals, moneyDec, parseDec, significantDecimals, sub, toMoney, ZERO, type Dec } from '../money';
+import { email as emailRule } from '../validate';
+import { addDays, todayIn } from '../dates';
+import { seed } from './mock-seed';
+
+const invalid = (field: string, message: string) => new BackendError('invalid', message, field);
+const conflict = (message: string) => new BackendError('conflict', message);
+const notFound = (what: string, id: number) => new BackendError('not_found', `${what} ${id} doesn't exist (it may have been deleted).`);
+const clone = <V>(v: V): V => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as V));
+
+function text(field: string, label: string, value: string | undefined | null, max: number, req = false): string {
+  const v = (value ?? '').trim();
+  if (req && v === '') throw invalid(field, `${label} is required.`);
+  if ([...v].length > max) throw invalid(field, `${label} can be at most ${max} characters.`);
+  return v;
+}
+
+function mail(field: string, value: string): string {
+  const e = emailRule(value);
+  if (e) throw invalid(field, e);
+  return value.trim();
+}
+
+function dec(field: string, value: string | undefined | null): Dec {
+  const d = parseDec(value ?? '');
+  if (!d) throw invalid(field, `"${value ?? ''}" is not an amount. Write it like 45 or 45.50.`);
+  return d;
+}
+
+function money(field: string, value: string, currency: string, prefix = ''): T.Money {
+  const d = dec(field, value);
+  const dp = currencyDecimals(currency);
+  if (significantDecimals(d) > dp) {
+    throw invalid(field, `${prefix}${currency} amounts can have at most ${dp} decimal places; ${value.trim()} has more.`);
+  }
+  return toMoney(d, currency);
+}
+
+function percent(field: string, label: string, value: string, maxDp: number): string {
+  const d = dec(field, value || '0');
+  if (d.m < 0n || cmp(d, { m: 100n, s: 0 }) > 0) throw invalid(field, `${label} must be between 0 and 100%.`);
+  if (significantDecimals(d) > maxDp) throw invalid(field, `${label} can have at most ${maxDp} decimal places.`);
+  return (value || '0').trim();
+}
+
+function deriveStatus(state: T.InvoiceState, total: T.Money, paid: Dec, refunded: Dec): T.InvoiceStatus {
+  if (state === 'draft' || state === 'void') return state;
+  if (paid.m > 0n && cmp(refunded, paid) >= 0) return 'refunded';
+  if (cmp(paid, moneyDec(total)) >= 0) return refunded.m === 0n ? 'paid' : 'partially_refunded';
+  if (paid.m !== 0n) return 'partially_paid';
+  return state === 'uncollectible' ? 'uncollectible' : 'open';
+}
+
+export interface MockOptions {
+  /** Fill with demo clients, services, bookings and invoices (default true). */
+  seeded?: boolean;
+  now?: () => Date;
+}
+
+export function createMockBackend(options: MockOptions = {}): Backend {
+  const now = options.now ?? (() => new Date());
+  const db = seed(options.seeded ?? true, now());
+  let nextId = 1000;
+  const counters = new Map<string, number>();
+  const today = () => todayIn(db.business.time_zone, now());
+  const stamp = () => now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+  const client = (id: number) => db.clients.find((c) => c.id === id) ?? throwIt(notFound('Client', id));
+  const invoice = (id: number) => db.invoices.find((i) => i.id === id) ?? throwIt(notFound('Invoice', id));
+  const label = (inv: T.Invoice) => (inv.number ? `Invoice ${inv.number}` : `Draft invoice ${inv.id}`);
+
+  function refresh(inv: T.Invoice): T.Invoice {
+    inv.totals = computeTotals(inv.lines.map((l) => ({ ...l, unit_price: l.unit_price.amount })), inv.currency);
+    inv.payments = db.payments.filter((p) => p.invoice_id === inv.id);
+    inv.refunds = db.refunds.filter((r) => r.invoice_id === inv.id);
+    const paid = inv.payments.reduce((a, p) => add(a, moneyDec(p.amount)), ZERO);
+    const refunded = inv.refunds.reduce((a, r) => add(a, moneyDec(r.amount)), ZERO);
+    inv.paid = toMoney(paid, inv.currency);
+    inv.refunded = toMoney(refunded, inv.currency);
+    const due = sub(moneyDec(inv.totals.total), paid);
+    inv.amount_due = toMoney(inv.state === 'void' || due.m < 0n ? ZERO : due, inv.currency);
+    inv.status = deriveStatus(inv.state, inv.totals.total, paid, refunded);
+    return inv;
+  }
+
+  function summary(inv: T.Invoice): T.InvoiceSummary {
+    const { id, number, client_id, client_name, issue_date, due_date, status, amount_due } = inv;
+    return { id, number, client_id, client_name, issue_date, due_date, status, total: inv.totals.total, amount_due };
+  }
+
+  function validateInvoice(input: T.InvoiceInput) {
+    const currency = (input.currency ?? db.business.currency).toUpperCase();
+    if (!/^[A-Z]{3}$/.test(currency)) throw invalid('currency', `"${currency}" is not a currency Paydesk knows.`);
+    const lines: T.Line[] = input.lines.map((l, i) => {
+      const at = (f: string) => `lines[${i}].${f}`;
+      const n = i + 1;
+      const description = text(at('description'), `Line ${n}: the description`, l.description, 1000, true);
+      const qty = dec(at('quantity'), l.quantity);
+      if (qty.m <= 0n) throw invalid(at('quantity'), `Line ${n}: the quantity must be more than zero.`);
+      if (significantDecimals(qty) > 3 || cmp(qty, { m: 1_000_000n, s: 0 }) > 0) {
+        throw invalid(at('quantity'), `Line ${n}: the quantity can be at most 1,000,000 with 3 decimals.`);
+      }
+      if (dec(at('unit_price'), l.unit_price).m < 0n) {
+        throw invalid(at('unit_price'), `Line ${n}: the price can't be negative; use a discount instead.`);
+      }
+      return {
+        description,
+        quantity: l.quantity.trim(),
+        unit_price: money(at('unit_price'), l.unit_price, currency, `Line ${n}: `),
+        tax_rate: percent(at('tax_rate'), `Line ${n}: the tax rate`, l.tax_rate, 3),
+        discount_percent: percent(at('discount_percent'), `Line ${n}: the discount`, l.discount_percent, 2),
+        service_id: l.service_id ?? null,
+      };
+    });
+    const issue_date = input.issue_date || today();
+    const due_date = input.due_date || addDays(issue_date, db.business.payment_terms_days);
+    if (due_date < issue_date) {
+      throw invalid('due_date', `The due date (${due_date}) can't be before the issue date (${issue_date}).`);
+    }
+    const c = db.clients.find((x) => x.id === input.client_id);
+    if (!c) throw invalid('client_id', "Choose a client for this invoice (the one given doesn't exist).");
+    return {
+      client_id: c.id,
+      client_name: c.name,
+      booking_id: input.booking_id ?? null,
+      currency,
+      issue_date,
+      due_date,
+      lines,
+      notes: text('notes', 'Notes', input.notes, 4000),
+      terms: text('terms', 'Terms', input.terms ?? db.business.invoice_terms, 4000),
+    };
+  }
+
+  function takeNumber(issueDate: string): string {
+    const year = issueDate.slice(0, 4);
+    const series = db.business.invoice_number_format.replace('{YYYY}', year).replace('{YY}', year.slice(2));
+    const seq = (counters.get(series) ?? db.invoices.filter((i) => i.number).length) + 1;
+    counters.set(series, seq);
+    return series.replace(/\{SEQ(?::(\d+))?\}/, (_m, w: string | undefined) => String(seq).padStart(Number(w ?? 1), '0'));
+  }
+
+  function checkSlot(input: T.BookingInput, exceptId: number | null) {
+    if (!db.clients.some((c) => c.id === input.client_id)) {
+      throw invalid('client_id', "Choose a client for the booking (the one given doesn't exist).");
+    }
+    const staff = db.staff.find((s) => s.id === input.staff_id);
+    if (!staff) throw invalid('staff_id', "Choose who the booking is with (the staff member given doesn't exist).");
+    let minutes = 0;
+    input.service_ids.forEach((id, i) => {
+      const s = db.services.find((x) => x.id === id);
+      if (!s) throw invalid(`service_ids[${i}]`, `Service ${id} doesn't exist (it may have been deleted).`);
+      minutes += s.duration_minutes;
+    });
+    const start = Date.parse(input.starts_at);
+    if (Number.isNaN(start)) throw invalid('starts_at', 'Choose when the booking starts.');
+    let end: number;
+    if (input.ends_at) end = Date.parse(input.ends_at);
+    else if (minutes > 0) end = start + minutes * 60000;
+    else throw invalid('ends_at', 'Give an end time or choose at least one service.');
+    if (!(end > start)) throw invalid('ends_at', 'The booking must end after it starts.');
+    if (end - start > 24 * 3600000) throw invalid('ends_at', 'A booking can last at most 24 hours.');
+    const other = db.bookings.find(
+      (b) =>
+        b.staff_id === staff.id &&
+        b.id !== exceptId &&
+        (b.status === 'booked' || b.status === 'completed') &&
+        Date.parse(b.starts_at) < end &&
+        start < Date.parse(b.ends_at),
+    );
+    if (other) {
+      const show = (t: string) =>
+        new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: db.business.time_zone })
+          .format(new Date(t))
+          .replace(',', '');
+      throw new BackendError('booking_clash', `${staff.name} already has a booking from ${show(other.starts_at)} to ${show(other.ends_at)} (booking ${other.id}).`);
+    }
+    return { staff, start, end };
+  }
+
+  function toBooking(id: number, input: T.BookingInput, status: T.BookingStatus): T.Booking {
+    const { staff, start, end } = checkSlot(input, id);
+    const c = client(input.client_id);
+    return {
+      id,
+      client_id: c.id,
+      client_name: c.name,
+      staff_id: staff.id,
+      staff_name: staff.name,
+      service_ids: [...input.service_ids],
+      starts_at: new Date(start).toISOString().replace('.000Z', 'Z'),
+      ends_at: new Date(end).toISOString().replace('.000Z', 'Z'),
+      status,
+      notes: text('notes', 'Notes', input.notes, 4000),
+    };
+  }
+
+  function serviceFrom(id: number, input: T.ServiceInput): T.Service {
+    const name = text('name', 'Name', input.name, 200, true);
+    if (!Number.isInteger(input.duration_minutes) || input.duration_minutes <= 0 || input.duration_minutes > 1440) {
+      throw invalid('duration_minutes', 'The duration must be between 1 and 1440 minutes.');
+    }
+    const currency = (input.currency ?? db.business.currency).toUpperCase();
+    return {
+      id,
+      name,
+      duration_minutes: input.duration_minutes,
+      price: money('price', input.price, currency),
+      tax_rate: percent('tax_rate', 'The tax rate', input.tax_rate, 3),
+      active: input.active,
+    };
+  }
+
+  function staffFrom(id: number, input: T.StaffInput): T.StaffMember {
+    return { id, name: text('name', 'Name', input.name, 200, true), email: mail('email', input.email), active: input.active };
+  }
+
+  function clientFrom(id: number, input: T.ClientInput, created_at: string): T.Client {
+    return {
+      id,
+      name: text('name', 'Name', input.name, 200, true),
+      email: mail('email', input.email),
+      phone: text('phone', 'Phone', input.phone, 50),
+      address: text('address', 'Address', input.address, 1000),
+      notes: text('notes', 'Notes', input.notes, 4000),
+      created_at,
+    };
+  }
+
+  function replace<V extends { id: number }>(list: V[], item: V): V {
+    const i = list.findIndex((x) => x.id === item.id);
+    list[i] = item;
+    return item;
+  }
+
+  const api: Backend = {
+    async getBusiness() {
+      return db.business;
+    },
+    async updateBusiness(u) {
+      const p = { ...db.business };
+      if (u.name !== undefined) p.name = text('name', 'Business name', u.name, 200);
+      if (u.address !== undefined) p.address = text('address', 'Address', u.address, 1000);
+      if (u.email !== undefined) p.email = mail('email', u.email);
+      if (u.phone !== undefined) p.phone = text('phone', 'Phone', u.phone, 50);
+      if (u.tax_id !== undefined) p.tax_id = text('tax_id', 'Tax id', u.tax_id, 50);
+      if (u.currency !== undefined) {
+        if (!/^[A-Za-z]{3}$/.test(u.currency.trim())) {
+          throw invalid('currency', `"${u.currency}" is not a currency Paydesk knows. Use a three-letter code such as EUR, USD or JPY.`);
+        }
+        p.currency = u.currency.trim().toUpperCase();
+      }
+      if (u.time_zone !== undefined) {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: u.time_zone });
+        } catch {
+          throw invalid('time_zone', `"${u.time_zone}" is not a time zone. Use a name such as Europe/Paris.`);
+        }
+        p.time_zone = u.time_zone;
+      }
+      if (u.locale !== undefined) {
+        try {
+          p.locale = Intl.getCanonicalLocales(u.locale)[0] ?? 'en-GB';
+        } catch {
+          throw invalid('locale', `"${u.locale}" is not a language tag. Use one such as fr-FR or en-GB.`);
+        }
+      }
+      if (u.invoice_number_format !== undefined) {
+        if (!/\{SEQ(:\d+)?\}/.test(u.invoice_number_format)) {
+          throw invalid('invoice_number_format', 'The invoice number format must contain {SEQ}, e.g. INV-{YYYY}-{SEQ:4}.');
+        }
+        p.invoice_number_format = u.invoice_number_format.trim();
+      }
+      if (u.payment_terms_days !== undefined) {
+        if (!Number.isInteger(u.payment_terms_days) || u.payment_terms_days < 0 || u.payment_terms_days > 365) {
+          throw invalid('payment_terms_days', 'Payment terms can be at most 365 days.');
+        }
+        p.payment_terms_days = u.payment_terms_days;
+      }
+      if (u.invoice_terms !== undefined) p.invoice_terms = text('invoice_terms', 'Invoice terms', u.invoice_terms, 4000);
+      db.business = p;
+      return p;
+    },
+
+    async listClients(search, limit, offset) {
+      const q = search.trim().toLowerCase();
+      return db.clients
+        .filter((c) => !q || [c.name, c.email, c.phone].some((f) => f.toLowerCase().includes(q)))
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .slice(offset, offset + limit);
+    },
+    async getClient(id) {
+      return client(id);
+    },
+    async createClient(input) {
+      const c = clientFrom(++nextId, input, stamp());
+      db.clients.push(c);
+      return c;
+    },
+    async updateClient(id, input) {
+      return replace(db.clients, clientFrom(id, input, client(id).created_at));
+    },
+    async deleteClient(id) {
+      const c = client(id);
+      if (db.invoices.some((i) => i.client_id === id) || db.bookings.some((b) => b.client_id === id)) {
+        throw conflict(`${c.name} has invoices or bookings, so they can't be deleted.`);
+      }
+      db.clients = db.clients.filter((x) => x.id !== id);
+    },
+
+    async listServices() {
+      return db.services;
+    },
+    async createService(input) {
+      const s = serviceFrom(++nextId, input);
+      db.services.push(s);
+      return s;
+    },
+    async updateService(id, input) {
+      if (!db.services.some((s) => s.id === id)) throw notFound('Service', id);
+      return replace(db.services, serviceFrom(id, input));
+    },
+
+    async listStaff() {
+      return db.staff;
+    },
+    async createStaff(input) {
+      const s = staffFrom(++nextId, input);
+      db.staff.push(s);
+      return s;
+    },
+    async updateStaff(id, input) {
+      if (!db.staff.some((s) => s.id === id)) throw notFound('Staff member', id);
+      return replace(db.staff, staffFrom(id, input));
+    },
+
+    async listBookings(from, to, staffId) {
+      const f = Date.parse(from);
+      const t = Date.parse(to);
+      return db.bookings
+        .filter((b) => Date.parse(b.starts_at) < t && Date.parse(b.ends_at) > f && (staffId === null || b.staff_id === staffId))
+        .sort((a, b) => a.starts_at.localeCompare(b.starts_at));
+    },
+    async checkBooking(input, exceptId) {
+      checkSlot(input, exceptId);
+    },
+    async createBooking(input) {
+      const b = toBooking(++nextId, input, 'booked');
+      db.bookings.push(b);
+      return b;
+    },
+    async updateBooking(id, input) {
+      const cur = db.bookings.find((b) => b.id === id) ?? throwIt(notFound('Booking', id));
+      if (cur.status !== 'booked') throw conflict(`Booking ${id} is ${cur.status.replace('_', '-')}; it can't be changed.`);
+      return replace(db.bookings, toBooking(id, input, cur.status));
+    },
+    async setBookingStatus(id, status) {
+      const cur = db.bookings.find((b) => b.id === id) ?? throwIt(notFound('Booking', id));
+      if (cur.status !== 'booked' && status !== 'booked') {
+        throw conflict(`Booking ${id} is already ${cur.status.replace('_', '-')}.`);
+      }
+      cur.status = status;
+      return cur;
+    },
+
+    async listInvoices(query) {
+      const q = query.search.trim().toLowerCase();
+      const rows = db.invoices
+        .map(refresh)
+        .filter(
+          (i) =>
+            (!q || (i.number ?? '').toLowerCase().includes(q) || i.client_name.toLowerCase().includes(q)) &&
+            (query.statuses.length === 0 || query.statuses.includes(i.status)) &&
+            (query.client_id == null || i.client_id === query.client_id),
+        )
+        .sort((a, b) => b.issue_date.localeCompare(a.issue_date) || b.id - a.id);
+      const offset = query.offset ?? 0;
+      return { items: rows.slice(offset, offset + (query.limit ?? 50)).map(summary), total_count: rows.length };
+    },
+    async getInvoice(id) {
+      return refresh(invoice(id));
+    },
+    async createInvoice(input) {
+      const fields = validateInvoice(input);
+      const inv = { id: ++nextId, number: null, state: 'draft', created_at: stamp(), finalized_at: null, voided_at: null, ...fields } as T.Invoice;
+      db.invoices.push(inv);
+      return refresh(inv);
+    },
+    async updateDraft(id, input) {
+      const cur = invoice(id);
+      if (cur.state !== 'draft') throw conflict(`${label(cur)} has been finalized and can't be edited; void it and issue a new one.`);
+      Object.assign(cur, validateInvoice(input));
+      return refresh(cur);
+    },
+    async deleteDraft(id) {
+      const cur = invoice(id);
+      if (cur.state !== 'draft') throw conflict(`${label(cur)} has been finalized and can't be deleted; void it instead.`);
+      db.invoices = db.invoices.filter((i) => i.id !== id);
+    },
+    async finalizeInvoice(id) {
+      const cur = invoice(id);
+      if (cur.state !== 'draft') throw conflict(`${label(cur)} can't be finalized again.`);
+      if (cur.lines.length === 0) throw invalid('lines', 'Add at least one line before finalizing the invoice.');
+      cur.number = takeNumber(cur.issue_date);
+      cur.state = 'open';
+      cur.finalized_at = stamp();
+      return refresh(cur);
+    },
+    async voidInvoice(id) {
+      const cur = refresh(invoice(id));
+      if (cur.state === 'draft') throw conflict("A draft can't be voided — delete it instead.");
+      if (cur.state === 'void') throw conflict(`${label(cur)} is already void.`);
+      if (cmp(moneyDec(cur.paid), moneyDec(cur.refunded)) > 0) {
+        throw conflict(`${label(cur)} has payments; refund them before voiding it.`);
+      }
+      cur.state = 'void';
+      cur.voided_at = stamp();
+      return refresh(cur);
+    },
+    async markUncollectible(id) {
+      const cur = invoice(id);
+      if (cur.state !== 'open') throw conflict(`Only an open invoice can be written off; ${label(cur)} is ${cur.state}.`);
+      cur.state = 'uncollectible';
+      return refresh(cur);
+    },
+
+    async recordPayment(invoiceId, input) {
+      const inv = refresh(invoice(invoiceId));
+      if (inv.state === 'draft') throw conflict('Finalize the invoice before recording a payment on it.');
+      if (inv.state === 'void') throw conflict(`${label(inv)} is void; it can't take payments.`);
+      const d = dec('amount', input.amount);
+      if (d.m <= 0n) throw invalid('amount', 'The amount must be more than zero.');
+      const amount = money('amount', input.amount, inv.currency);
+      if (cmp(moneyDec(amount), moneyDec(inv.amount_due)) > 0) {
+        throw invalid('amount', `${amount.amount} ${amount.currency} is more than the ${inv.amount_due.amount} ${inv.currency} still owed on ${label(inv)}.`);
+      }
+      const p: T.Payment = {
+        id: ++nextId,
+        invoice_id: inv.id,
+        amount,
+        method: input.method,
+        received_on: input.received_on || today(),
+        reference: text('reference', 'Reference', input.reference, 200),
+        created_at: stamp(),
+      };
+      db.payments.push(p);
+      refresh(inv);
+      return p;
+    },
+    async refundPayment(paymentId, input) {
+      const p = db.payments.find((x) => x.id === paymentId) ?? throwIt(notFound('Payment', paymentId));
+      const cur = p.amount.currency;
+      const already = db.refunds.filter((r) => r.payment_id === paymentId).reduce((a, r) => add(a, moneyDec(r.amount)), ZERO);
+      const left = sub(moneyDec(p.amount), already);
+      const amount = input.amount ? money('amount', input.amount, cur) : toMoney(left, cur);
+      if (moneyDec(amount).m <= 0n) {
+        throw left.m === 0n ? conflict(`Payment ${paymentId} has already been refunded in full.`) : invalid('amount', 'The amount must be more than zero.');
+      }
+      if (cmp(moneyDec(amount), left) > 0) {
+        throw invalid('amount', `Only ${toMoney(left, cur).amount} ${cur} of this payment can still be refunded.`);
+      }
+      const r: T.Refund = {
+        id: ++nextId,
+        payment_id: paymentId,
+        invoice_id: p.invoice_id,
+        amount,
+        reason: text('reason', 'Reason', input.reason, 500),
+        refunded_on: input.refunded_on || today(),
+        created_at: stamp(),
+      };
+      db.refunds.push(r);
+      refresh(invoice(p.invoice_id));
+      return r;
+    },
+    async listPayments(from, to) {
+      return db.payments.filter((p) => p.received_on >= from && p.received_on <= to).sort((a, b) => a.received_on.localeCompare(b.received_on) || a.id - b.id);
+    },
+
+    async dashboard() {
+      const t = today();
+      const month = t.slice(0, 7);
+      const open = db.invoices.map(refresh).filter((i) => i.state === 'open' && i.amount_due.amount.replace(/[0.]/g, '') !== '');
+      const byCurrency = (items: T.Money[]) => {
+        const sums = new Map<string, Dec>();
+        for (const m of items) sums.set(m.currency, add(sums.get(m.currency) ?? ZERO, moneyDec(m)));
+        return [...sums].sort(([a], [b]) => a.localeCompare(b)).map(([c, d]) => toMoney(d, c));
+      };
+      const received = db.payments.filter((p) => p.received_on.startsWith(month)).map((p) => p.amount);
+      const refunded = db.refunds.filter((r) => r.refunded_on.startsWith(month)).map((r) => ({ ...r.amount, amount: '-' + r.amount.amount }));
+      const recent = [...db.invoices].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id).slice(0, 8);
+      return {
+        outstanding: byCurrency(open.map((i) => i.amount_due)),
+        overdue: byCurrency(open.filter((i) => i.due_date < t).map((i) => i.amount_due)),
+        paid_this_month: byCurrency([...received, ...refunded]),
+        recent: recent.map(summary),
+      };
+    },
+  };
+
+  // Callers get copies, as they would over IPC: the UI can't mutate the store by accident.
+  return Object.fromEntries(
+    Object.entries(api).map(([name, fn]) => [
+      name,
+      async (...args: unknown[]) => clone(await (fn as (...a: unknown[]) => Promise<unknown>)(...clone(args))),
+    ]),
+  ) as unknown as Backend;
+}
+
+function throwIt(e: Error): never {
+  throw e;
+}

@@ -1,0 +1,54 @@
+import { invoke } from '@tauri-apps/api/core';
+import { BackendError, type Backend } from './backend';
+
+/** Calls a Tauri command and turns its `{code, message, field}` rejection into a BackendError. */
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw BackendError.from(e);
+  }
+}
+
+// Tauri v2 renames a command's Rust parameters to camelCase on the JS side by default, so
+// `invoice_id: i64` is passed as `invoiceId`. Single-word names (id, input, query, from, to,
+// status, update, search, limit, offset) are the same either way.
+export const tauriBackend: Backend = {
+  getBusiness: () => call('get_business'),
+  updateBusiness: (update) => call('update_business', { update }),
+
+  listClients: (search, limit, offset) => call('list_clients', { search, limit, offset }),
+  getClient: (id) => call('get_client', { id }),
+  createClient: (input) => call('create_client', { input }),
+  updateClient: (id, input) => call('update_client', { id, input }),
+  deleteClient: (id) => call('delete_client', { id }),
+
+  listServices: () => call('list_services'),
+  createService: (input) => call('create_service', { input }),
+  updateService: (id, input) => call('update_service', { id, input }),
+
+  listStaff: () => call('list_staff'),
+  createStaff: (input) => call('create_staff', { input }),
+  updateStaff: (id, input) => call('update_staff', { id, input }),
+
+  listBookings: (from, to, staffId) => call('list_bookings', { from, to, staffId }),
+  checkBooking: (input, exceptId) => call('check_booking', { input, exceptId }),
+  createBooking: (input) => call('create_booking', { input }),
+  updateBooking: (id, input) => call('update_booking', { id, input }),
+  setBookingStatus: (id, status) => call('set_booking_status', { id, status }),
+
+  listInvoices: (query) => call('list_invoices', { query }),
+  getInvoice: (id) => call('get_invoice', { id }),
+  createInvoice: (input) => call('create_invoice', { input }),
+  updateDraft: (id, input) => call('update_draft', { id, input }),
+  deleteDraft: (id) => call('delete_draft', { id }),
+  finalizeInvoice: (id) => call('finalize_invoice', { id }),
+  voidInvoice: (id) => call('void_invoice', { id }),
+  markUncollectible: (id) => call('mark_uncollectible', { id }),
+
+  recordPayment: (invoiceId, input) => call('record_payment', { invoiceId, input }),
+  refundPayment: (paymentId, input) => call('refund_payment', { paymentId, input }),
+  listPayments: (from, to) => call('list_payments', { from, to }),
+
+  dashboard: () => call('dashboard'),
+};

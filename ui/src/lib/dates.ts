@@ -1,0 +1,56 @@
+// Calendar-date and time-zone helpers without a date library.
+// A "date" is "YYYY-MM-DD"; an "instant" is an RFC 3339 UTC string.
+
+/** Today's date where the business is. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** Monday of the week containing `date`. */
+export function startOfWeek(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const dow = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+  return addDays(date, -((dow + 6) % 7));
+}
+
+/** Minutes to add to UTC to get wall-clock time in `timeZone` at `instant`. */
+function offsetMinutes(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((wall - instant) / 60000);
+}
+
+/** Wall-clock date + "HH:MM" where the business is → UTC instant (RFC 3339). */
+export function zonedToUtc(date: string, time: string, timeZone: string): string {
+  const [y, mo, d] = date.split('-').map(Number);
+  const [h, mi] = time.split(':').map(Number);
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  let guess = wall - offsetMinutes(wall, timeZone) * 60000;
+  guess = wall - offsetMinutes(guess, timeZone) * 60000;
+  return new Date(guess).toISOString().replace('.000Z', 'Z');
+}
+
+/** The UTC instant at which `date` starts where the business is. */
+export function startOfDayUtc(date: string, timeZone: string): string {
+  return zonedToUtc(date, '00:00', timeZone);
+}
+
+/** The business-local date of an instant. */
+export function dateOf(instant: string, timeZone: string): string {
+  return todayIn(timeZone, new Date(instant));
+}

@@ -1,0 +1,19 @@
+// App-wide state that every screen reads: the business profile (locale, currency, time zone).
+import type { BusinessProfile } from './backend/types';
+
+export const DEFAULT_BUSINESS: BusinessProfile = {
+  name: '',
+  address: '',
+  email: '',
+  phone: '',
+  tax_id: '',
+  has_logo: false,
+  currency: 'EUR',
+  time_zone: 'Europe/Paris',
+  locale: 'en-GB',
+  invoice_number_format: 'INV-{YYYY}-{SEQ:4}',
+  payment_terms_days: 30,
+  invoice_terms: '',
+};
+
+export const session = $state({ business: { ...DEFAULT_BUSINESS } });
