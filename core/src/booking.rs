@@ -14,6 +14,7 @@ use crate::Paydesk;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum BookingStatus {
     Booked,
     Completed,
@@ -31,6 +32,7 @@ impl BookingStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Booking {
     pub id: i64,
     pub client_id: i64,
@@ -47,6 +49,7 @@ pub struct Booking {
 /// The booking form. Without `ends_at`, the booking lasts as long as its services together.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BookingInput {
     pub client_id: i64,
     pub staff_id: i64,
@@ -54,6 +57,7 @@ pub struct BookingInput {
     pub service_ids: Vec<i64>,
     pub starts_at: DateTime<Utc>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub ends_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub notes: String,

@@ -13,6 +13,7 @@ use crate::validate::{optional_email, optional_text};
 use crate::Paydesk;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BusinessProfile {
     pub name: String,
     pub address: String,
@@ -41,17 +42,29 @@ impl BusinessProfile {
 /// Changes to the profile; fields left out stay as they are.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BusinessUpdate {
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub name: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub address: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub email: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub phone: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub tax_id: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub currency: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub time_zone: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub locale: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub invoice_number_format: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub payment_terms_days: Option<u32>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub invoice_terms: Option<String>,
 }
 

@@ -10,6 +10,7 @@ use crate::validate::{optional_email, optional_text, required_text};
 use crate::Paydesk;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Client {
     pub id: i64,
     pub name: String,
@@ -23,6 +24,7 @@ pub struct Client {
 /// What a person types into the client form.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClientInput {
     pub name: String,
     pub email: String,

@@ -10,6 +10,7 @@ use crate::money::{Currency, Money};
 use crate::Paydesk;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Dashboard {
     /// Still owed on sent invoices, one amount per currency.
     pub outstanding: Vec<Money>,

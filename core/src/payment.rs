@@ -16,6 +16,7 @@ use crate::Paydesk;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PaymentMethod {
     Cash,
     Cheque,
@@ -28,6 +29,7 @@ pub enum PaymentMethod {
 text_enum!(PaymentMethod { Cash = "cash", Cheque = "cheque", BankTransfer = "bank_transfer", Card = "card", Other = "other" });
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Payment {
     pub id: i64,
     pub invoice_id: i64,
@@ -39,6 +41,7 @@ pub struct Payment {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Refund {
     pub id: i64,
     pub payment_id: i64,
@@ -51,12 +54,15 @@ pub struct Refund {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PaymentInput {
     #[serde(with = "decimal_serde")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount: Decimal,
     pub method: PaymentMethod,
     /// Defaults to today in the business time zone.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub received_on: Option<NaiveDate>,
     #[serde(default)]
     pub reference: String,
@@ -64,13 +70,17 @@ pub struct PaymentInput {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefundInput {
     /// Defaults to everything not yet refunded of the payment.
     #[serde(with = "decimal_serde::option", default)]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub amount: Option<Decimal>,
     #[serde(default)]
     pub reason: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub refunded_on: Option<NaiveDate>,
 }
 

@@ -12,27 +12,33 @@ use crate::validate::{percent, required_text};
 use crate::Paydesk;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Service {
     pub id: i64,
     pub name: String,
     pub duration_minutes: u32,
     pub price: Money,
     #[serde(with = "decimal_serde")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub tax_rate: Decimal,
     pub active: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ServiceInput {
     pub name: String,
     pub duration_minutes: u32,
     #[serde(with = "decimal_serde")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub price: Decimal,
     /// Defaults to the business currency.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub currency: Option<String>,
     #[serde(with = "decimal_serde", default)]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub tax_rate: Decimal,
     #[serde(default = "yes")]
     pub active: bool,

@@ -9,6 +9,7 @@ use crate::validate::{optional_email, required_text};
 use crate::Paydesk;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StaffMember {
     pub id: i64,
     pub name: String,
@@ -18,6 +19,7 @@ pub struct StaffMember {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StaffInput {
     pub name: String,
     #[serde(default)]

@@ -2,7 +2,7 @@
 //! and exposes the commands in `commands`. Nothing else lives here: the rules are in paydesk-core.
 
 mod commands;
-mod error;
+pub mod error;
 
 use std::path::PathBuf;
 use tauri::Manager;

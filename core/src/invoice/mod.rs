@@ -27,14 +27,18 @@ const MAX_QUANTITY: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
 const MAX_UNIT_PRICE: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Line {
     pub description: String,
     #[serde(with = "decimal_serde")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub quantity: Decimal,
     pub unit_price: Money,
     #[serde(with = "decimal_serde")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub tax_rate: Decimal,
     #[serde(with = "decimal_serde")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub discount_percent: Decimal,
     pub service_id: Option<i64>,
 }
@@ -53,30 +57,40 @@ impl Line {
 /// A line as typed: amounts are exact decimals (strings in JSON), in the invoice's currency.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LineInput {
     pub description: String,
     #[serde(with = "decimal_serde")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub quantity: Decimal,
     #[serde(with = "decimal_serde")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub unit_price: Decimal,
     #[serde(with = "decimal_serde", default)]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub tax_rate: Decimal,
     #[serde(with = "decimal_serde", default)]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub discount_percent: Decimal,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub service_id: Option<i64>,
 }
 
 /// The invoice form. Left-out dates and currency come from the business profile.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InvoiceInput {
     pub client_id: i64,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub currency: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub issue_date: Option<NaiveDate>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub due_date: Option<NaiveDate>,
     #[serde(default)]
     pub lines: Vec<LineInput>,
@@ -84,8 +98,10 @@ pub struct InvoiceInput {
     pub notes: String,
     /// Defaults to the business's invoice terms.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub terms: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub booking_id: Option<i64>,
 }
 
@@ -104,6 +120,7 @@ pub(crate) struct Draft {
 
 /// Everything about one invoice, as shown on its page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Invoice {
     pub id: i64,
     /// `None` while a draft.
@@ -132,6 +149,7 @@ pub struct Invoice {
 
 /// One row of the invoice list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InvoiceSummary {
     pub id: i64,
     pub number: Option<String>,
@@ -147,15 +165,20 @@ pub struct InvoiceSummary {
 /// Filters for the invoice list. Search matches the number or the client's name.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InvoiceQuery {
     pub search: String,
     pub statuses: Vec<InvoiceStatus>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub client_id: Option<i64>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub limit: Option<u32>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub offset: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InvoicePage {
     pub items: Vec<InvoiceSummary>,
     /// How many invoices match in all, for the pager.

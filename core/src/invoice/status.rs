@@ -8,6 +8,7 @@ use crate::money::Money;
 /// Where an invoice is in its life, set by the owner's actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum InvoiceState {
     Draft,
     Open,
@@ -18,6 +19,7 @@ pub enum InvoiceState {
 /// What the owner sees: the state combined with payments and refunds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum InvoiceStatus {
     Draft,
     Open,

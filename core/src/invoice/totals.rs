@@ -24,6 +24,7 @@ pub struct PricedLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LineAmounts {
     pub gross: Money,
     pub discount: Money,
@@ -33,14 +34,17 @@ pub struct LineAmounts {
 
 /// Tax collected at one rate, for the tax summary printed on invoices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TaxRow {
     #[serde(with = "decimal_serde")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub rate: Decimal,
     pub net: Money,
     pub tax: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Totals {
     pub subtotal: Money,
     pub discount: Money,

@@ -111,6 +111,19 @@ impl<'de> Deserialize<'de> for Currency {
     }
 }
 
+/// In TypeScript a currency is its ISO code.
+#[cfg(feature = "ts")]
+impl ts_rs::TS for Currency {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+    fn name(_: &ts_rs::Config) -> String {
+        "string".into()
+    }
+    fn inline(_: &ts_rs::Config) -> String {
+        "string".into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

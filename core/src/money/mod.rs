@@ -63,8 +63,10 @@ pub fn parse_amount(text: &str) -> Result<Decimal, MoneyError> {
 
 /// An exact amount in one currency. Always carries exactly the currency's decimals.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Money {
     #[serde(with = "decimal_serde")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     amount: Decimal,
     currency: Currency,
 }

@@ -243,18 +243,18 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     },
     async updateBusiness(u) {
       const p = { ...db.business };
-      if (u.name !== undefined) p.name = text('name', 'Business name', u.name, 200);
-      if (u.address !== undefined) p.address = text('address', 'Address', u.address, 1000);
-      if (u.email !== undefined) p.email = mail('email', u.email);
-      if (u.phone !== undefined) p.phone = text('phone', 'Phone', u.phone, 50);
-      if (u.tax_id !== undefined) p.tax_id = text('tax_id', 'Tax id', u.tax_id, 50);
-      if (u.currency !== undefined) {
+      if (u.name !== undefined && u.name !== null) p.name = text('name', 'Business name', u.name, 200);
+      if (u.address !== undefined && u.address !== null) p.address = text('address', 'Address', u.address, 1000);
+      if (u.email !== undefined && u.email !== null) p.email = mail('email', u.email);
+      if (u.phone !== undefined && u.phone !== null) p.phone = text('phone', 'Phone', u.phone, 50);
+      if (u.tax_id !== undefined && u.tax_id !== null) p.tax_id = text('tax_id', 'Tax id', u.tax_id, 50);
+      if (u.currency !== undefined && u.currency !== null) {
         if (!/^[A-Za-z]{3}$/.test(u.currency.trim())) {
           throw invalid('currency', `"${u.currency}" is not a currency Paydesk knows. Use a three-letter code such as EUR, USD or JPY.`);
         }
         p.currency = u.currency.trim().toUpperCase();
       }
-      if (u.time_zone !== undefined) {
+      if (u.time_zone !== undefined && u.time_zone !== null) {
         try {
           new Intl.DateTimeFormat('en', { timeZone: u.time_zone });
         } catch {
@@ -262,26 +262,26 @@ export function createMockBackend(options: MockOptions = {}): Backend {
         }
         p.time_zone = u.time_zone;
       }
-      if (u.locale !== undefined) {
+      if (u.locale !== undefined && u.locale !== null) {
         try {
           p.locale = Intl.getCanonicalLocales(u.locale)[0] ?? 'en-GB';
         } catch {
           throw invalid('locale', `"${u.locale}" is not a language tag. Use one such as fr-FR or en-GB.`);
         }
       }
-      if (u.invoice_number_format !== undefined) {
+      if (u.invoice_number_format !== undefined && u.invoice_number_format !== null) {
         if (!/\{SEQ(:\d+)?\}/.test(u.invoice_number_format)) {
           throw invalid('invoice_number_format', 'The invoice number format must contain {SEQ}, e.g. INV-{YYYY}-{SEQ:4}.');
         }
         p.invoice_number_format = u.invoice_number_format.trim();
       }
-      if (u.payment_terms_days !== undefined) {
+      if (u.payment_terms_days !== undefined && u.payment_terms_days !== null) {
         if (!Number.isInteger(u.payment_terms_days) || u.payment_terms_days < 0 || u.payment_terms_days > 365) {
           throw invalid('payment_terms_days', 'Payment terms can be at most 365 days.');
         }
         p.payment_terms_days = u.payment_terms_days;
       }
-      if (u.invoice_terms !== undefined) p.invoice_terms = text('invoice_terms', 'Invoice terms', u.invoice_terms, 4000);
+      if (u.invoice_terms !== undefined && u.invoice_terms !== null) p.invoice_terms = text('invoice_terms', 'Invoice terms', u.invoice_terms, 4000);
       db.business = p;
       return p;
     },

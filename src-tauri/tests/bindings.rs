@@ -1,0 +1,83 @@
+//! The TypeScript types the UI uses are generated from the Rust types and committed at
+//! ui/src/lib/backend/bindings.ts. This test fails when they drift; to regenerate, run
+//! `PAYDESK_UPDATE_BINDINGS=1 cargo test -p paydesk-app --test bindings`.
+
+use paydesk_app::error::CommandError;
+use paydesk_core::booking::{Booking, BookingInput, BookingStatus};
+use paydesk_core::business::{BusinessProfile, BusinessUpdate};
+use paydesk_core::client::{Client, ClientInput};
+use paydesk_core::dashboard::Dashboard;
+use paydesk_core::invoice::totals::{LineAmounts, TaxRow, Totals};
+use paydesk_core::invoice::{
+    Invoice, InvoiceInput, InvoicePage, InvoiceQuery, InvoiceState, InvoiceStatus, InvoiceSummary,
+    Line, LineInput,
+};
+use paydesk_core::payment::{Payment, PaymentInput, PaymentMethod, Refund, RefundInput};
+use paydesk_core::service::{Service, ServiceInput};
+use paydesk_core::staff::{StaffInput, StaffMember};
+use paydesk_core::Money;
+use ts_rs::{Config, TS};
+
+fn decl<T: TS>(cfg: &Config) -> String {
+    format!("export {}", T::decl(cfg))
+}
+
+fn generated() -> String {
+    // i64 ids and counts are JSON numbers (all far below 2^53), not bigint.
+    let cfg = Config::new().with_large_int("number");
+    let decls = [
+        decl::<Money>(&cfg),
+        decl::<CommandError>(&cfg),
+        decl::<BusinessProfile>(&cfg),
+        decl::<BusinessUpdate>(&cfg),
+        decl::<Dashboard>(&cfg),
+        decl::<Client>(&cfg),
+        decl::<ClientInput>(&cfg),
+        decl::<StaffMember>(&cfg),
+        decl::<StaffInput>(&cfg),
+        decl::<Service>(&cfg),
+        decl::<ServiceInput>(&cfg),
+        decl::<BookingStatus>(&cfg),
+        decl::<Booking>(&cfg),
+        decl::<BookingInput>(&cfg),
+        decl::<InvoiceState>(&cfg),
+        decl::<InvoiceStatus>(&cfg),
+        decl::<Line>(&cfg),
+        decl::<LineInput>(&cfg),
+        decl::<LineAmounts>(&cfg),
+        decl::<TaxRow>(&cfg),
+        decl::<Totals>(&cfg),
+        decl::<Invoice>(&cfg),
+        decl::<InvoiceInput>(&cfg),
+        decl::<InvoiceQuery>(&cfg),
+        decl::<InvoiceSummary>(&cfg),
+        decl::<InvoicePage>(&cfg),
+        decl::<PaymentMethod>(&cfg),
+        decl::<Payment>(&cfg),
+        decl::<PaymentInput>(&cfg),
+        decl::<Refund>(&cfg),
+        decl::<RefundInput>(&cfg),
+    ];
+    format!(
+        "// Generated from the Rust types by src-tauri/tests/bindings.rs — do not edit by hand.\n\
+         // Money amounts are decimal strings carrying exactly the currency's decimals.\n\n{}\n",
+        decls.join("\n\n")
+    )
+}
+
+#[test]
+fn typescript_bindings_match_the_rust_types() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/backend/bindings.ts");
+    let fresh = generated();
+    if std::env::var_os("PAYDESK_UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "ui/src/lib/backend/bindings.ts is out of date with the Rust types.\n\
+         Regenerate: PAYDESK_UPDATE_BINDINGS=1 cargo test -p paydesk-app --test bindings"
+    );
+}

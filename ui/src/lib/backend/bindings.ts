@@ -1,0 +1,128 @@
+// Generated from the Rust types by src-tauri/tests/bindings.rs — do not edit by hand.
+// Money amounts are decimal strings carrying exactly the currency's decimals.
+
+export type Money = { amount: string, currency: string, };
+
+export type CommandError = { code: string, message: string, field: string | null, };
+
+export type BusinessProfile = { name: string, address: string, email: string, phone: string, tax_id: string, has_logo: boolean, currency: string, 
+/**
+ * IANA name, e.g. "Europe/Paris".
+ */
+time_zone: string, 
+/**
+ * BCP 47 tag used to format dates and money for people, e.g. "fr-FR".
+ */
+locale: string, 
+/**
+ * e.g. "INV-{YYYY}-{SEQ:4}"; see `invoice::numbering`.
+ */
+invoice_number_format: string, payment_terms_days: number, 
+/**
+ * Printed at the bottom of every invoice unless the invoice has its own.
+ */
+invoice_terms: string, };
+
+export type BusinessUpdate = { name?: string | null, address?: string | null, email?: string | null, phone?: string | null, tax_id?: string | null, currency?: string | null, time_zone?: string | null, locale?: string | null, invoice_number_format?: string | null, payment_terms_days?: number | null, invoice_terms?: string | null, };
+
+export type Dashboard = { 
+/**
+ * Still owed on sent invoices, one amount per currency.
+ */
+outstanding: Array<Money>, 
+/**
+ * The part of `outstanding` past its due date.
+ */
+overdue: Array<Money>, 
+/**
+ * Payments received since the first of this month, less refunds given in it.
+ */
+paid_this_month: Array<Money>, 
+/**
+ * The latest invoices.
+ */
+recent: Array<InvoiceSummary>, };
+
+export type Client = { id: number, name: string, email: string, phone: string, address: string, notes: string, created_at: string, };
+
+export type ClientInput = { name: string, email: string, phone: string, address: string, notes: string, };
+
+export type StaffMember = { id: number, name: string, email: string, active: boolean, };
+
+export type StaffInput = { name: string, email: string, active: boolean, };
+
+export type Service = { id: number, name: string, duration_minutes: number, price: Money, tax_rate: string, active: boolean, };
+
+export type ServiceInput = { name: string, duration_minutes: number, price: string, 
+/**
+ * Defaults to the business currency.
+ */
+currency?: string | null, tax_rate: string, active: boolean, };
+
+export type BookingStatus = "booked" | "completed" | "cancelled" | "no_show";
+
+export type Booking = { id: number, client_id: number, client_name: string, staff_id: number, staff_name: string, service_ids: Array<number>, starts_at: string, ends_at: string, status: BookingStatus, notes: string, };
+
+export type BookingInput = { client_id: number, staff_id: number, service_ids: Array<number>, starts_at: string, ends_at?: string | null, notes: string, };
+
+export type InvoiceState = "draft" | "open" | "void" | "uncollectible";
+
+export type InvoiceStatus = "draft" | "open" | "partially_paid" | "paid" | "partially_refunded" | "refunded" | "void" | "uncollectible";
+
+export type Line = { description: string, quantity: string, unit_price: Money, tax_rate: string, discount_percent: string, service_id: number | null, };
+
+export type LineInput = { description: string, quantity: string, unit_price: string, tax_rate: string, discount_percent: string, service_id?: number | null, };
+
+export type LineAmounts = { gross: Money, discount: Money, net: Money, tax: Money, };
+
+export type TaxRow = { rate: string, net: Money, tax: Money, };
+
+export type Totals = { subtotal: Money, discount: Money, tax: Money, total: Money, 
+/**
+ * One row per distinct tax rate, lowest rate first.
+ */
+taxes: Array<TaxRow>, 
+/**
+ * Amounts of each line, in the lines' order.
+ */
+lines: Array<LineAmounts>, };
+
+export type Invoice = { id: number, 
+/**
+ * `None` while a draft.
+ */
+number: string | null, client_id: number, client_name: string, booking_id: number | null, currency: string, issue_date: string, due_date: string, notes: string, terms: string, state: InvoiceState, status: InvoiceStatus, lines: Array<Line>, totals: Totals, paid: Money, refunded: Money, amount_due: Money, payments: Array<Payment>, refunds: Array<Refund>, created_at: string, finalized_at: string | null, voided_at: string | null, };
+
+export type InvoiceInput = { client_id: number, currency?: string | null, issue_date?: string | null, due_date?: string | null, lines: Array<LineInput>, notes: string, 
+/**
+ * Defaults to the business's invoice terms.
+ */
+terms?: string | null, booking_id?: number | null, };
+
+export type InvoiceQuery = { search: string, statuses: Array<InvoiceStatus>, client_id?: number | null, limit?: number | null, offset?: number | null, };
+
+export type InvoiceSummary = { id: number, number: string | null, client_id: number, client_name: string, issue_date: string, due_date: string, status: InvoiceStatus, total: Money, amount_due: Money, };
+
+export type InvoicePage = { items: Array<InvoiceSummary>, 
+/**
+ * How many invoices match in all, for the pager.
+ */
+total_count: number, };
+
+export type PaymentMethod = "cash" | "cheque" | "bank_transfer" | "card" | "other";
+
+export type Payment = { id: number, invoice_id: number, amount: Money, method: PaymentMethod, received_on: string, reference: string, created_at: string, };
+
+export type PaymentInput = { amount: string, method: PaymentMethod, 
+/**
+ * Defaults to today in the business time zone.
+ */
+received_on?: string | null, reference: string, };
+
+export type Refund = { id: number, payment_id: number, invoice_id: number, amount: Money, reason: string, refunded_on: string, created_at: string, };
+
+export type RefundInput = { 
+/**
+ * Defaults to everything not yet refunded of the payment.
+ */
+amount?: string, reason: string, refunded_on?: string | null, };
