@@ -14,7 +14,7 @@ scripts/setup-debian.sh
 if [ -f ui/package.json ]; then
   step "UI: install, type-check, lint, unit tests, build"
   (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent check && npm run --silent lint \
-    && npm test 2>&1 | tee -a "$log" && npm run --silent build)
+    && NO_COLOR=1 FORCE_COLOR=0 npm test 2>&1 | tee -a "$log" && npm run --silent build)
 fi
 
 step "Rust: format"
@@ -33,6 +33,8 @@ fi
 
 # Sum what the runners reported: cargo's "test result: ok. N passed; M failed", vitest's
 # "Tests  N passed" and pytest's closing "N passed, …".
+# Colour codes are stripped first: some runners colour even when writing to a pipe.
+sed -i 's/\x1b\[[0-9;]*m//g' "$log"
 passed=$( (grep -oE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | grep -oE '[0-9]+ passed' || true; \
            grep -E '^\s*Tests\s' "$log" | grep -oE '[0-9]+ passed' || true; \
            grep -E '^=* ?[0-9]+ passed' "$log" | grep -oE '^=* ?[0-9]+ passed' | grep -oE '[0-9]+ passed' || true) \
