@@ -2,6 +2,7 @@
 //! and exposes the commands in `commands`. Nothing else lives here: the rules are in paydesk-core.
 
 mod commands;
+mod desktop;
 pub mod error;
 
 use std::path::PathBuf;
@@ -49,11 +50,23 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::record_payment,
         commands::refund_payment,
         commands::list_payments,
+        desktop::open_external,
+        desktop::save_backup,
     ])
 }
 
 pub fn run() {
-    with_commands(tauri::Builder::default())
+    let builder = tauri::Builder::default()
+        // First, so a second launch only brings the open window forward: one Paydesk per computer
+        // user, so two windows never write the same books at once.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            desktop::focus_main(app)
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init());
+    with_commands(builder)
         .setup(|app| {
             let dir = data_dir(app.handle())?;
             let paydesk = tauri::async_runtime::block_on(paydesk_core::Paydesk::open(&dir))?;

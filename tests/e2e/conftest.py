@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.options import ArgOptions
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 SCREENSHOTS = Path(os.environ.get("PAYDESK_SCREENSHOTS", Path(__file__).parent / "screenshots"))
 
@@ -46,7 +47,7 @@ class App:
     def __init__(self, driver: webdriver.Remote, data_dir: Path):
         self.driver = driver
         self.data_dir = data_dir
-        self.wait = WebDriverWait(driver, 15)
+        self.wait = WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,))
 
     def el(self, testid: str):
         return self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'[data-testid="{testid}"]')))
@@ -62,11 +63,66 @@ class App:
         return field
 
     def text_of(self, testid: str) -> str:
-        return self.el(testid).text
+        # The rendered text (innerText), read in the page: WebKitWebDriver's element text comes back
+        # empty for some elements that are plainly on screen (seen with `text-overflow: ellipsis`).
+        return self.driver.execute_script("return arguments[0].innerText", self.el(testid))
 
     def wait_text(self, testid: str, expected: str) -> str:
-        self.wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, f'[data-testid="{testid}"]'), expected))
+        """Waits until the element is there and its text contains `expected` (any text when "")."""
+        def shows(_):
+            text = self._text_now(testid)
+            return text is not None and expected in text
+
+        self.wait.until(shows)
         return self.text_of(testid)
+
+    def _text_now(self, testid: str) -> str | None:
+        found = self.driver.find_elements(By.CSS_SELECTOR, f'[data-testid="{testid}"]')
+        return self.driver.execute_script("return arguments[0].innerText", found[0]) if found else None
+
+    def els(self, testid: str) -> list:
+        """Every element with this test id that is on screen now (no waiting)."""
+        return [e for e in self.driver.find_elements(By.CSS_SELECTOR, f'[data-testid="{testid}"]') if e.is_displayed()]
+
+    def value_of(self, testid: str) -> str:
+        return self.el(testid).get_property("value")
+
+    def select(self, testid: str, visible_text: str) -> None:
+        """Chooses an option by its label, waiting until the options have loaded."""
+        field = self.el(testid)
+        self.wait.until(lambda _: any(o.text == visible_text for o in Select(field).options))
+        Select(field).select_by_visible_text(visible_text)
+
+    def set_value(self, testid: str, value: str) -> None:
+        """For date and time inputs, whose typing rules differ between engines: sets the value the
+        way a picker would and fires the events the UI listens to."""
+        self.driver.execute_script(
+            """const [el, v] = arguments;
+            Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, v);
+            el.dispatchEvent(new Event('input', { bubbles: true }));
+            el.dispatchEvent(new Event('change', { bubbles: true }));""",
+            self.el(testid),
+            value,
+        )
+
+    def nav(self, screen: str) -> None:
+        self.click(f"nav-{screen}")
+        self.wait.until(lambda d: d.execute_script("return location.hash") == f"#/{screen}")
+
+    def heading(self) -> str:
+        return self.driver.find_element(By.CSS_SELECTOR, "main h1").text
+
+    def wait_heading(self, expected: str) -> str:
+        self.wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main h1"), expected))
+        return self.heading()
+
+    def wait_page_text(self, expected: str) -> str:
+        """Waits until the main area shows `expected` somewhere, and returns its whole text."""
+        self.wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), expected))
+        return self.driver.find_element(By.TAG_NAME, "main").text
+
+    def wait_gone(self, testid: str) -> None:
+        self.wait.until(lambda _: not self.els(testid))
 
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -75,8 +131,16 @@ class App:
         return path
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def app():
+def app(request):
     binary = os.environ.get("PAYDESK_APP_BIN")
     if not binary:
         pytest.fail("PAYDESK_APP_BIN is not set: run the real-window tests through scripts/e2e.sh")
@@ -91,13 +155,20 @@ def app():
     )
     try:
         _wait_for_port(port, driver_proc)
+        # tauri-driver listens at once but starts WebKitWebDriver behind it; a session asked for
+        # before that one listens is dropped ("Remote end closed connection").
+        _wait_for_port(native_port, driver_proc)
         options = ArgOptions()
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": str(Path(binary).resolve())})
         driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
         driver.set_window_size(1280, 800)
         try:
-            yield App(driver, data_dir)
+            handle = App(driver, data_dir)
+            yield handle
+            if getattr(request.node, "call_failed", False):
+                # What the window showed when the test gave up.
+                handle.screenshot(f"FAILED-{request.node.name}")
         finally:
             driver.quit()
     finally:

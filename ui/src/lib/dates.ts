@@ -3,7 +3,11 @@
 
 /** Today's date where the business is. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  // Built from parts: a locale's date pattern is ICU data that differs between engines and versions
+  // (WebKitGTK with Debian's ICU writes en-CA as 11/23/2026, not 2026-11-23).
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
 export function addDays(date: string, days: number): string {

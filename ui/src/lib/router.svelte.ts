@@ -26,9 +26,21 @@ if (typeof window !== 'undefined') {
   });
 }
 
-export function navigate(path: string): void {
+// A one-time note for the screen navigated to ("Draft saved." after the first save of a new draft,
+// whose editor is a new component). It belongs to one path, so it can't show up anywhere else.
+let flash: { path: string; note: string } | null = null;
+
+export function navigate(path: string, note?: string): void {
+  flash = note ? { path, note } : null;
   location.hash = '#' + path;
   router.route = parseRoute(location.hash);
+}
+
+/** Takes the note left for the current path by `navigate`, once. */
+export function takeFlash(): string | null {
+  const f = flash;
+  flash = null;
+  return f && '#' + f.path === location.hash ? f.note : null;
 }
 
 export function href(path: string): string {

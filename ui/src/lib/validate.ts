@@ -30,7 +30,7 @@ export function decimal(value: string, label: string, maxDecimals: number): stri
   if (!d) return `Write ${label.toLowerCase()} as a number, like 45 or 45.50.`;
   if (d.m < 0n) return `${label} can't be negative.`;
   if (significantDecimals(d) > maxDecimals) {
-    return maxDecimals === 0 ? `${label} can't have decimals.` : `${label} can have at most ${maxDecimals} decimals.`;
+    return maxDecimals === 0 ? `${label} can't have decimals.` : `${label} can have at most ${maxDecimals} decimal places.`;
   }
   return null;
 }

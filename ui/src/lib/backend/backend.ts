@@ -62,6 +62,11 @@ export interface Backend {
   listPayments(from: string, to: string): Promise<Payment[]>;
 
   dashboard(): Promise<Dashboard>;
+
+  /** Asks where to save a backup (the OS's save dialog) and writes it; the path, or null if cancelled. */
+  saveBackup(): Promise<string | null>;
+  /** Opens an https address in the default browser. */
+  openExternal(url: string): Promise<void>;
 }
 
 /** What every backend method rejects with. `field` names the form field, e.g. `lines[1].unit_price`. */

@@ -65,6 +65,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   const now = options.now ?? (() => new Date());
   const db = seed(options.seeded ?? true, now());
   let nextId = 1000;
+  let backups = 0;
   const counters = new Map<string, number>();
   const today = () => todayIn(db.business.time_zone, now());
   const stamp = () => now().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -498,6 +499,14 @@ export function createMockBackend(options: MockOptions = {}): Backend {
         paid_this_month: byCurrency([...received, ...refunded]),
         recent: recent.map(summary),
       };
+    },
+
+    async saveBackup() {
+      backups += 1;
+      return `/home/owner/paydesk-backup-${today()}${backups > 1 ? `-${backups}` : ''}.sqlite3`;
+    },
+    async openExternal(url) {
+      if (!/^https:\/\/[^\s/@]+/.test(url.trim())) throw invalid('url', 'Only secure web addresses (https://…) can be opened.');
     },
   };
 

@@ -51,4 +51,7 @@ export const tauriBackend: Backend = {
   listPayments: (from, to) => call('list_payments', { from, to }),
 
   dashboard: () => call('dashboard'),
+
+  saveBackup: () => call('save_backup'),
+  openExternal: (url) => call('open_external', { url }),
 };

@@ -1,0 +1,104 @@
+//! Desktop conventions. The webview gets no plugin permissions at all: what it may ask for goes
+//! through these commands, which check their input in Rust.
+
+use paydesk_core::Paydesk;
+use tauri::{AppHandle, Manager, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+
+use crate::error::{CommandError, CommandResult};
+
+/// Brings the main window forward (used when Paydesk is launched a second time).
+pub fn focus_main<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Only https addresses leave the app, and only to the default browser.
+fn checked_https_url(url: &str) -> CommandResult<&str> {
+    let url = url.trim();
+    let host = url
+        .strip_prefix("https://")
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    match host {
+        Some(h) if !h.is_empty() && !h.contains(char::is_whitespace) && !h.contains('@') => Ok(url),
+        _ => Err(CommandError {
+            code: "invalid",
+            message: "Only secure web addresses (https://…) can be opened.".into(),
+            field: Some("url".into()),
+        }),
+    }
+}
+
+#[tauri::command]
+pub async fn open_external<R: Runtime>(app: AppHandle<R>, url: String) -> CommandResult<()> {
+    let url = checked_https_url(&url)?;
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| CommandError {
+            code: "io",
+            message: format!("The browser couldn't be opened: {e}"),
+            field: None,
+        })
+}
+
+/// Asks where to save a backup with the OS's own save dialog, then writes a consistent copy of
+/// the books there. `None` when the owner cancelled.
+#[tauri::command]
+pub async fn save_backup<R: Runtime>(
+    app: AppHandle<R>,
+    paydesk: State<'_, Paydesk>,
+) -> CommandResult<Option<String>> {
+    let name = format!("paydesk-backup-{}.sqlite3", paydesk.today().await?);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Save a backup of Paydesk")
+        .set_file_name(name)
+        .add_filter("Paydesk backup", &["sqlite3"])
+        .save_file(move |picked| {
+            let _ = tx.send(picked);
+        });
+    let Some(picked) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let path = picked.into_path().map_err(|_| CommandError {
+        code: "invalid",
+        message: "Backups can only be saved to a folder on this computer.".into(),
+        field: None,
+    })?;
+    // The dialog already asked before overwriting, so an existing file is replaced — atomically,
+    // so a failed backup never destroys the previous one.
+    let partial = path.with_extension("sqlite3.partial");
+    let _ = std::fs::remove_file(&partial);
+    paydesk.backup(&partial).await?;
+    std::fs::rename(&partial, &path).map_err(|e| CommandError {
+        code: "io",
+        message: format!("The backup couldn't be saved there: {e}"),
+        field: None,
+    })?;
+    Ok(Some(path.display().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::checked_https_url;
+
+    #[test]
+    fn only_https_addresses_with_a_host_are_opened() {
+        assert!(checked_https_url("https://dashboard.stripe.com/test/payments").is_ok());
+        for bad in [
+            "http://example.com",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "https://",
+            "https://user@evil.example",
+            "https://a b",
+        ] {
+            assert!(checked_https_url(bad).is_err(), "{bad}");
+        }
+    }
+}
