@@ -23,8 +23,8 @@ cargo fmt --all -- --check
 step "Rust: clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust: tests"
-cargo test --workspace --locked 2>&1 | tee -a "$log"
+step "Rust: tests (with a private OS keychain and localstripe on loopback)"
+scripts/localstripe.sh scripts/with-keychain.sh cargo test --workspace --locked 2>&1 | tee -a "$log"
 
 if [ -f ui/package.json ]; then
   step "The real window: end-to-end under Xvfb (tauri-driver + WebKitWebDriver)"

@@ -54,6 +54,9 @@ enum Command {
     /// Payments and refunds.
     #[command(subcommand)]
     Payment(commands::payment::PaymentCmd),
+    /// Connect a Stripe account, see what is connected, disconnect.
+    #[command(subcommand)]
+    Stripe(commands::stripe::StripeCmd),
     /// Write a consistent copy of the database to a new file.
     Backup {
         /// Where to write the copy (must not exist yet).
@@ -80,6 +83,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), commands::CliError> {
         Command::Booking(cmd) => commands::booking::run(&app, cmd, out).await,
         Command::Invoice(cmd) => commands::invoice::run(&app, cmd, out).await,
         Command::Payment(cmd) => commands::payment::run(&app, cmd, out).await,
+        Command::Stripe(cmd) => commands::stripe::run(&app, cmd, out).await,
         Command::Backup { out: file } => {
             app.backup(&file).await?;
             out.emit(&serde_json::json!({ "backup": file }), || {

@@ -2,6 +2,7 @@
 //! is wrong and, where it can, what to do. `code()` gives front ends a stable name to act on.
 
 use crate::money::MoneyError;
+use crate::stripe::StripeError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -34,6 +35,13 @@ pub enum Error {
 
     #[error("Paydesk couldn't update its database to this version: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+
+    #[error(transparent)]
+    Stripe(#[from] StripeError),
+
+    /// The computer's keychain couldn't be used. `missing` when the entry simply isn't there.
+    #[error("{message}")]
+    Keychain { message: String, missing: bool },
 
     #[error("{context}: {source}")]
     Io {
@@ -70,6 +78,9 @@ impl Error {
             Error::BookingClash { .. } => "booking_clash",
             Error::Database(_) | Error::Migration(_) => "database",
             Error::Io { .. } => "io",
+            Error::Stripe(e) => e.code(),
+            Error::Keychain { missing: true, .. } => "keychain_missing",
+            Error::Keychain { .. } => "keychain_unavailable",
         }
     }
 

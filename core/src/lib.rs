@@ -18,6 +18,7 @@ pub mod money;
 pub mod payment;
 pub mod service;
 pub mod staff;
+pub mod stripe;
 pub mod validate;
 
 pub use app::Paydesk;

@@ -7,6 +7,7 @@ pub mod invoice;
 pub mod payment;
 pub mod service;
 pub mod staff;
+pub mod stripe;
 
 use chrono::NaiveDate;
 use std::io::Read;
