@@ -9,5 +9,6 @@ mod localstripe;
 mod money_props;
 mod numbering;
 mod payments;
+mod real_stripe;
 mod stripe_connection;
 mod support;

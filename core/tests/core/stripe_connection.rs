@@ -16,7 +16,7 @@ use paydesk_core::{Error, Paydesk};
 use stripe_sim::{Access, Fault, Mode, Simulator};
 
 /// A keychain namespace no other test (or the owner's real Paydesk) uses.
-fn private_keychain() -> Keychain {
+pub(crate) fn private_keychain() -> Keychain {
     static N: AtomicU32 = AtomicU32::new(0);
     let store = Keychain::from_env().store();
     Keychain::new(
