@@ -117,6 +117,19 @@ fn connect_keeps_the_key_in_the_keychain_and_nowhere_in_the_data_folder() {
         Some(live_key.as_str())
     );
 
+    // Both connected: live is in use until the owner switches.
+    let status = ok_json(&paydesk(d, &env, &["--json", "stripe", "status"], ""));
+    assert_eq!(status["active"], "live");
+    let switched = ok_json(&paydesk(
+        d,
+        &env,
+        &["--json", "stripe", "use", "--mode", "test"],
+        "",
+    ));
+    assert_eq!(switched["active"], "test");
+    let status = ok_json(&paydesk(d, &env, &["--json", "stripe", "status"], ""));
+    assert_eq!(status["active"], "test");
+
     let text = paydesk(d, &env, &["stripe", "status", "--refresh"], "");
     assert!(text.status.success());
     assert!(String::from_utf8_lossy(&text.stdout).contains(&sim.account_id()));
@@ -146,6 +159,10 @@ fn connect_keeps_the_key_in_the_keychain_and_nowhere_in_the_data_folder() {
     let status = ok_json(&paydesk(d, &env, &["--json", "stripe", "status"], ""));
     assert_eq!(status["test"], Value::Null);
     assert_eq!(status["live"]["mode"], "live");
+    assert_eq!(status["active"], "live");
+    let refused = paydesk(d, &env, &["--json", "stripe", "use", "--mode", "test"], "");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("stripe_not_connected"));
     ok_json(&paydesk(
         d,
         &env,

@@ -25,6 +25,11 @@ pub enum StripeCmd {
         #[arg(long)]
         refresh: bool,
     },
+    /// Work in test or live mode (new pay links and charges use it). The mode must be connected.
+    Use {
+        #[arg(long, value_enum)]
+        mode: Mode,
+    },
     /// Forget the key and account of one mode. Payments already recorded stay.
     Disconnect {
         #[arg(long, value_enum)]
@@ -84,6 +89,13 @@ pub async fn run(app: &Paydesk, cmd: StripeCmd, out: &Out) -> CmdResult {
                 }
             }
             out.emit(&status, || status_table(&status));
+        }
+        StripeCmd::Use { mode } => {
+            let mode = StripeMode::from(mode);
+            stripe.set_active_mode(mode).await?;
+            out.emit(&serde_json::json!({ "active": mode }), || {
+                format!("Paydesk now works in Stripe {} mode.", mode.as_str())
+            });
         }
         StripeCmd::Disconnect { mode } => {
             let mode = StripeMode::from(mode);
@@ -172,6 +184,13 @@ fn status_table(s: &StripeStatus) -> String {
                 yes_no(c.payouts_enabled),
             ],
             None => vec![mode.as_str().into(), "not connected".into()],
+        })
+        .zip([StripeMode::Test, StripeMode::Live])
+        .map(|(mut row, mode)| {
+            if s.active == Some(mode) {
+                row[0].push_str(" (in use)");
+            }
+            row
         })
         .map(|mut row| {
             row.resize(8, String::new());

@@ -61,6 +61,8 @@ pub struct Connected {
 pub struct StripeStatus {
     pub test: Option<StripeConnection>,
     pub live: Option<StripeConnection>,
+    /// The mode new Stripe work uses (see `active_mode`); `None` when nothing is connected.
+    pub active: Option<StripeMode>,
 }
 
 /// One permission Paydesk uses, and a request that shows whether a restricted key has it without
@@ -140,6 +142,10 @@ impl Paydesk {
 }
 
 impl Stripe {
+    pub(super) fn app(&self) -> &Paydesk {
+        &self.app
+    }
+
     pub fn settings(&self) -> &StripeSettings {
         &self.settings
     }
@@ -186,6 +192,7 @@ impl Stripe {
         Ok(StripeStatus {
             test: store::get(&self.app, StripeMode::Test).await?,
             live: store::get(&self.app, StripeMode::Live).await?,
+            active: self.active_mode().await?,
         })
     }
 

@@ -6,9 +6,11 @@
 //! - `client`, `retry`, `errors`: async-stripe's typed requests over our own transport, with
 //!   timeouts, retries that keep the idempotency key, and owner-facing errors.
 //! - `connection`: connect (verify, check permissions, then store), status, disconnect.
+//! - `active_mode`: which connected mode (test or live) new Stripe work uses.
 //!
 //! Front ends reach it through [`Paydesk::stripe`](crate::Paydesk::stripe).
 
+mod active_mode;
 pub mod client;
 pub mod connection;
 pub mod errors;

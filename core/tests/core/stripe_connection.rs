@@ -147,13 +147,31 @@ async fn secret_keys_connect_in_both_modes_and_disconnect() {
     assert!(fresh.payouts_enabled && fresh.requirements.past_due.is_empty());
     assert_eq!(fresh.connected_at, status.live.unwrap().connected_at);
 
+    // With both connected Paydesk works live until the owner switches to test.
+    assert_eq!(
+        stripe.status().await.unwrap().active,
+        Some(StripeMode::Live)
+    );
+    stripe.set_active_mode(StripeMode::Test).await.unwrap();
+    assert_eq!(
+        stripe.status().await.unwrap().active,
+        Some(StripeMode::Test)
+    );
+
     assert!(stripe.disconnect(StripeMode::Test).await.unwrap());
     assert!(!stripe.disconnect(StripeMode::Test).await.unwrap());
     assert_nothing_stored(&app, &s, StripeMode::Test).await;
-    // Live stays connected: the modes are separate.
+    // Live stays connected: the modes are separate, and the choice falls back to what is connected.
     assert!(stripe.connection(StripeMode::Live).await.unwrap().is_some());
+    assert_eq!(
+        stripe.status().await.unwrap().active,
+        Some(StripeMode::Live)
+    );
+    let err = stripe.set_active_mode(StripeMode::Test).await.unwrap_err();
+    assert_eq!(err.code(), "stripe_not_connected");
     assert!(stripe.disconnect(StripeMode::Live).await.unwrap());
     assert_nothing_stored(&app, &s, StripeMode::Live).await;
+    assert_eq!(stripe.status().await.unwrap().active, None);
 }
 
 #[tokio::test]
