@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# The real-window tests: builds the app with ui/dist embedded, installs tauri-driver and the Python
-# WebDriver client if missing, and runs tests/e2e under Xvfb. Called by scripts/test.sh.
+# The real-window tests: builds the app with ui/dist embedded and the Stripe simulator, installs
+# tauri-driver and the Python WebDriver client if missing, and runs tests/e2e under Xvfb with a
+# private OS keychain. Called by scripts/test.sh; extra arguments go to pytest (e.g. `-k stripe`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ -f ui/dist/index.html ] || (cd ui && npm run --silent build)
+# ui/dist is embedded at compile time: rebuild it when missing or older than the UI's sources.
+if [ ! -f ui/dist/index.html ] || [ -n "$(find ui/src ui/index.html ui/public -newer ui/dist/index.html -print -quit 2>/dev/null)" ]; then
+  (cd ui && npm run --silent build)
+fi
 cargo build --locked -p paydesk-app --features custom-protocol
+cargo build --locked -p paydesk-stripe-sim
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 export PAYDESK_APP_BIN="$target/debug/paydesk-app"
+export PAYDESK_STRIPE_SIM_BIN="$target/debug/paydesk-stripe-sim"
+# Stripe keys the tests connect go under this run's own keychain service (conftest.py adds one
+# suffix per test), in the private keychain below, never the desktop's.
+export PAYDESK_KEYCHAIN_SERVICE="paydesk-e2e-$$-$(date +%s)"
 
 if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --version '^2' --locked
@@ -21,5 +30,6 @@ if [ ! -x "$venv/bin/pytest" ]; then
 fi
 
 export PAYDESK_SCREENSHOTS="${PAYDESK_SCREENSHOTS:-$target/screenshots}"
-# A private D-Bus session keeps WebKit (and later the keychain) away from the machine's own session.
-dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$venv/bin/pytest" -q tests/e2e "$@"
+# with-keychain.sh gives a private D-Bus session with an unlocked throwaway Secret Service (and a
+# fresh kernel keyring): WebKit and the app's keychain stay away from the machine's own session.
+scripts/with-keychain.sh xvfb-run -a -s "-screen 0 1280x800x24" "$venv/bin/pytest" -q tests/e2e "$@"

@@ -4,6 +4,7 @@
 mod commands;
 mod desktop;
 pub mod error;
+mod stripe_commands;
 
 use std::path::PathBuf;
 use tauri::Manager;
@@ -50,6 +51,11 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::record_payment,
         commands::refund_payment,
         commands::list_payments,
+        stripe_commands::stripe_status,
+        stripe_commands::stripe_connect,
+        stripe_commands::stripe_refresh,
+        stripe_commands::stripe_disconnect,
+        stripe_commands::stripe_set_active_mode,
         desktop::open_external,
         desktop::save_backup,
     ])

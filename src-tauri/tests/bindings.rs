@@ -15,6 +15,9 @@ use paydesk_core::invoice::{
 use paydesk_core::payment::{Payment, PaymentInput, PaymentMethod, Refund, RefundInput};
 use paydesk_core::service::{Service, ServiceInput};
 use paydesk_core::staff::{StaffInput, StaffMember};
+use paydesk_core::stripe::{
+    Connected, KeyKind, MissingPermission, Requirements, StripeConnection, StripeMode, StripeStatus,
+};
 use paydesk_core::Money;
 use ts_rs::{Config, TS};
 
@@ -57,6 +60,13 @@ fn generated() -> String {
         decl::<PaymentInput>(&cfg),
         decl::<Refund>(&cfg),
         decl::<RefundInput>(&cfg),
+        decl::<StripeMode>(&cfg),
+        decl::<KeyKind>(&cfg),
+        decl::<Requirements>(&cfg),
+        decl::<StripeConnection>(&cfg),
+        decl::<Connected>(&cfg),
+        decl::<StripeStatus>(&cfg),
+        decl::<MissingPermission>(&cfg),
     ];
     format!(
         "// Generated from the Rust types by src-tauri/tests/bindings.rs — do not edit by hand.\n\

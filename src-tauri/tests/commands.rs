@@ -122,3 +122,42 @@ fn malformed_arguments_are_refused_before_reaching_the_core() {
         "floats never reach money: {err}"
     );
 }
+
+#[test]
+fn stripe_commands_answer_in_the_shapes_the_settings_screen_expects() {
+    let h = harness();
+    assert_eq!(
+        invoke(&h, "stripe_status", json!({})).unwrap(),
+        json!({ "test": null, "live": null, "active": null })
+    );
+    // A wrong key is refused next to the field, saying what was pasted, without quoting it. This
+    // needs neither Stripe nor the keychain: the shape is checked first.
+    let err = invoke(
+        &h,
+        "stripe_connect",
+        json!({ "key": "pk_test_51AbCdEfGhSecretPart", "mode": null }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid");
+    assert_eq!(err["field"], "key");
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("publishable key (pk_test_…)"), "{message}");
+    assert!(!message.contains("SecretPart"), "{message}");
+    let err = invoke(
+        &h,
+        "stripe_connect",
+        json!({ "key": "sk_test_51AbC dEfGh1234", "mode": "test" }),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("invalid"), Some("key"))
+    );
+    // Refreshing a mode that isn't connected says so (and asks no one).
+    let err = invoke(&h, "stripe_refresh", json!({ "mode": "live" })).unwrap_err();
+    assert_eq!(err["code"], "stripe_not_connected");
+    let err = invoke(&h, "stripe_set_active_mode", json!({ "mode": "test" })).unwrap_err();
+    assert_eq!(err["code"], "stripe_not_connected");
+    let err = invoke(&h, "stripe_refresh", json!({ "mode": "prod" })).unwrap_err();
+    assert!(err.to_string().contains("unknown variant"), "{err}");
+}

@@ -2,9 +2,16 @@
 
 scripts/e2e.sh builds the app with ui/dist embedded and sets PAYDESK_APP_BIN. Each test gets a fresh
 data folder (PAYDESK_DATA_DIR, which the app honours) and its own tauri-driver on a free port.
+
+Stripe: a test that asks for the `stripe_sim` fixture gets its own Stripe simulator
+(PAYDESK_STRIPE_SIM_BIN, on a free port), and its window talks to it (PAYDESK_STRIPE_API_BASE).
+Keys go to the private keychain scripts/e2e.sh runs everything in (scripts/with-keychain.sh), under
+a keychain service of the test's own (`app.keychain_service`).
 """
 
+import json
 import os
+import urllib.request
 import socket
 import subprocess
 import tempfile
@@ -28,25 +35,35 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 20.0) -> None:
+def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 20.0, name: str = "tauri-driver") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"tauri-driver exited with {proc.returncode}")
+            raise RuntimeError(f"{name} exited with {proc.returncode}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.1)
-    raise TimeoutError(f"tauri-driver did not listen on {port}")
+    raise TimeoutError(f"{name} did not listen on {port}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 class App:
     """A handle on the running window with the few helpers the scenarios need."""
 
-    def __init__(self, driver: webdriver.Remote, data_dir: Path):
+    def __init__(self, driver: webdriver.Remote, data_dir: Path, keychain_service: str):
         self.driver = driver
         self.data_dir = data_dir
+        # The keychain service the app keeps Stripe keys under (user `stripe-test` / `stripe-live`).
+        self.keychain_service = keychain_service
         self.wait = WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,))
 
     def el(self, testid: str):
@@ -139,6 +156,43 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+class StripeSim:
+    """A running paydesk-stripe-sim: its base URL, account and keys, and its control endpoints."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        info = self.control("GET", "info")
+        self.account_id: str = info["account_id"]
+        self.test_key: str = info["secret_keys"]["test"]
+        self.live_key: str = info["secret_keys"]["live"]
+
+    def control(self, method: str, path: str, body: dict | None = None) -> dict:
+        """Calls `/_sim/<path>` (e.g. `account`, `keys`, `keys/revoke`) and returns its JSON."""
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(
+            f"{self.base_url}_sim/{path}", data=data, method=method, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(req, timeout=10) as answer:
+            return json.load(answer)
+
+    def account(self) -> dict:
+        return self.control("GET", "account")
+
+
+@pytest.fixture
+def stripe_sim():
+    binary = os.environ.get("PAYDESK_STRIPE_SIM_BIN")
+    if not binary:
+        pytest.fail("PAYDESK_STRIPE_SIM_BIN is not set: run the real-window tests through scripts/e2e.sh")
+    port = _free_port()
+    proc = subprocess.Popen([binary, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port, proc, name="paydesk-stripe-sim")
+        yield StripeSim(f"http://127.0.0.1:{port}/")
+    finally:
+        _stop(proc)
+
+
 @pytest.fixture
 def app(request):
     binary = os.environ.get("PAYDESK_APP_BIN")
@@ -146,7 +200,12 @@ def app(request):
         pytest.fail("PAYDESK_APP_BIN is not set: run the real-window tests through scripts/e2e.sh")
     data_dir = Path(tempfile.mkdtemp(prefix="paydesk-e2e-"))
     port, native_port = _free_port(), _free_port()
-    env = dict(os.environ, PAYDESK_DATA_DIR=str(data_dir))
+    keychain_service = f"{os.environ.get('PAYDESK_KEYCHAIN_SERVICE', 'paydesk-e2e')}-{data_dir.name}"
+    env = dict(os.environ, PAYDESK_DATA_DIR=str(data_dir), PAYDESK_KEYCHAIN_SERVICE=keychain_service)
+    # Never the real Stripe: without a simulator, Stripe calls go to an address nothing listens on.
+    env["PAYDESK_STRIPE_API_BASE"] = "http://127.0.0.1:9/"
+    if "stripe_sim" in request.fixturenames:
+        env["PAYDESK_STRIPE_API_BASE"] = request.getfixturevalue("stripe_sim").base_url
     driver_proc = subprocess.Popen(
         ["tauri-driver", "--port", str(port), "--native-port", str(native_port)],
         env=env,
@@ -164,7 +223,7 @@ def app(request):
         driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
         driver.set_window_size(1280, 800)
         try:
-            handle = App(driver, data_dir)
+            handle = App(driver, data_dir, keychain_service)
             yield handle
             if getattr(request.node, "call_failed", False):
                 # What the window showed when the test gave up.
@@ -172,8 +231,4 @@ def app(request):
         finally:
             driver.quit()
     finally:
-        driver_proc.terminate()
-        try:
-            driver_proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            driver_proc.kill()
+        _stop(driver_proc)

@@ -1,5 +1,6 @@
-// App-wide state that every screen reads: the business profile (locale, currency, time zone).
-import type { BusinessProfile } from './backend/types';
+// App-wide state that every screen reads: the business profile (locale, currency, time zone), and
+// which Stripe modes are connected (the sidebar shows TEST MODE while Paydesk works in test mode).
+import type { BusinessProfile, StripeStatus } from './backend/types';
 
 export const DEFAULT_BUSINESS: BusinessProfile = {
   name: '',
@@ -16,4 +17,7 @@ export const DEFAULT_BUSINESS: BusinessProfile = {
   invoice_terms: '',
 };
 
-export const session = $state({ business: { ...DEFAULT_BUSINESS } });
+export const session = $state({
+  business: { ...DEFAULT_BUSINESS },
+  stripe: { test: null, live: null, active: null } as StripeStatus,
+});

@@ -5,10 +5,11 @@ import { BACKEND_CONTEXT_KEY } from '../lib/backend/context';
 import { session } from '../lib/session.svelte';
 import type { Backend } from '../lib/backend/backend';
 
-/** A fresh seeded mock backend; the session takes its business profile (fr-FR, EUR). */
+/** A fresh seeded mock backend; the session takes its business profile (fr-FR, EUR) and Stripe status. */
 export async function freshBackend(): Promise<Backend> {
   const backend = createMockBackend({ now: () => new Date('2026-11-23T10:00:00Z') });
   session.business = await backend.getBusiness();
+  session.stripe = await backend.stripeStatus();
   return backend;
 }
 

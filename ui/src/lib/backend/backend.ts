@@ -19,6 +19,10 @@ import type {
   ServiceInput,
   StaffInput,
   StaffMember,
+  StripeConnection,
+  StripeMode,
+  StripeStatus,
+  Connected,
 } from './types';
 
 /** Everything the UI asks of the backend. One method per Tauri command (snake_case of the name). */
@@ -62,6 +66,20 @@ export interface Backend {
   listPayments(from: string, to: string): Promise<Payment[]>;
 
   dashboard(): Promise<Dashboard>;
+
+  /** The connected Stripe accounts, test and live mode (null where not connected). Asks Stripe nothing. */
+  stripeStatus(): Promise<StripeStatus>;
+  /**
+   * Checks a pasted secret (sk_…) or restricted (rk_…) key with Stripe and keeps it in the keychain.
+   * `mode` null takes the key's own mode. Key mistakes reject with field `key`. The key never comes back.
+   */
+  stripeConnect(key: string, mode: StripeMode | null): Promise<Connected>;
+  /** Asks Stripe again about the connected account of one mode. */
+  stripeRefresh(mode: StripeMode): Promise<StripeConnection>;
+  /** Removes that mode's key from the keychain and forgets its account; false if it wasn't connected. */
+  stripeDisconnect(mode: StripeMode): Promise<boolean>;
+  /** Switches the mode new Stripe work uses (it must be connected); the new status. */
+  stripeSetActiveMode(mode: StripeMode): Promise<StripeStatus>;
 
   /** Asks where to save a backup (the OS's save dialog) and writes it; the path, or null if cancelled. */
   saveBackup(): Promise<string | null>;

@@ -126,3 +126,33 @@ export type RefundInput = {
  * Defaults to everything not yet refunded of the payment.
  */
 amount?: string, reason: string, refunded_on?: string | null, };
+
+export type StripeMode = "test" | "live";
+
+export type KeyKind = "secret" | "restricted";
+
+export type Requirements = { currently_due: Array<string>, past_due: Array<string>, };
+
+export type StripeConnection = { mode: StripeMode, account_id: string, key_kind: KeyKind, 
+/**
+ * The key's last four characters, to match it against the Dashboard's list.
+ */
+key_last4: string, account_name: string, country: string, 
+/**
+ * Lower-case ISO code as Stripe gives it (`eur`), or empty when Stripe didn't say.
+ */
+default_currency: string, charges_enabled: boolean, payouts_enabled: boolean, requirements: Requirements, connected_at: string, refreshed_at: string, };
+
+export type Connected = { connection: StripeConnection, 
+/**
+ * Spaces or line breaks around the pasted key were removed ("we removed spaces around the key").
+ */
+key_was_trimmed: boolean, };
+
+export type StripeStatus = { test: StripeConnection | null, live: StripeConnection | null, 
+/**
+ * The mode new Stripe work uses (see `active_mode`); `None` when nothing is connected.
+ */
+active: StripeMode | null, };
+
+export type MissingPermission = { label: string, stripe_name: string | null, };

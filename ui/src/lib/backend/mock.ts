@@ -55,6 +55,42 @@ function deriveStatus(state: T.InvoiceState, total: T.Money, paid: Dec, refunded
   return state === 'uncollectible' ? 'uncollectible' : 'open';
 }
 
+const STRIPE_NEEDED =
+  'Paydesk needs the secret key (sk_…) or a restricted key (rk_…) from the Stripe Dashboard, under Developers → API keys.';
+
+interface MockKey {
+  kind: T.KeyKind;
+  mode: T.StripeMode;
+  last4: string;
+  trimmed: boolean;
+}
+
+/** paydesk-core's stripe::key::parse: the same mistakes, the same words, never echoing the key. */
+function parseStripeKey(pasted: string): MockKey {
+  const key = pasted.trim();
+  const bad = (message: string) => invalid('key', message);
+  if (key === '') throw bad(`Paste your Stripe key first. ${STRIPE_NEEDED}`);
+  if (/\s/.test(key)) {
+    throw bad(
+      'The key has a space or a line break in the middle, so part of it is missing or extra. ' +
+        "Copy it again with the Dashboard's copy button and paste it in one piece.",
+    );
+  }
+  const pk = /^pk_(test|live)_/.exec(key);
+  if (pk) throw bad(`That's the publishable key (pk_${pk[1]}_…), which only web pages use. ${STRIPE_NEEDED}`);
+  if (key.startsWith('whsec_')) throw bad(`That's a webhook signing secret (whsec_…), not an API key. ${STRIPE_NEEDED}`);
+  const kind: T.KeyKind | null = key.startsWith('sk_') ? 'secret' : key.startsWith('rk_') ? 'restricted' : null;
+  if (!kind) throw bad(`What you pasted isn't a Stripe API key. ${STRIPE_NEEDED}`);
+  const p = key.slice(0, 2);
+  const m = /^(?:sk|rk)_(test|live)_(.*)$/.exec(key);
+  if (!m) throw bad(`This ${p}_… key is neither a test key (${p}_test_…) nor a live key (${p}_live_…). ${STRIPE_NEEDED}`);
+  const body = m[2] ?? '';
+  if (body.length < 8 || !/^[A-Za-z0-9]+$/.test(body)) {
+    throw bad("The key looks cut short or has stray characters in it. Copy it again with the Dashboard's copy button.");
+  }
+  return { kind, mode: m[1] as T.StripeMode, last4: body.slice(-4), trimmed: key.length !== pasted.length };
+}
+
 export interface MockOptions {
   /** Fill with demo clients, services, bookings and invoices (default true). */
   seeded?: boolean;
@@ -66,6 +102,11 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   const db = seed(options.seeded ?? true, now());
   let nextId = 1000;
   let backups = 0;
+  const stripe: T.StripeStatus = { test: null, live: null, active: null };
+  // Like the core's active mode: the owner's choice while connected, else live, else test.
+  let chosenMode: T.StripeMode | null = null;
+  const settleActive = () =>
+    (stripe.active = chosenMode && stripe[chosenMode] ? chosenMode : stripe.live ? 'live' : stripe.test ? 'test' : null);
   const counters = new Map<string, number>();
   const today = () => todayIn(db.business.time_zone, now());
   const stamp = () => now().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -499,6 +540,59 @@ export function createMockBackend(options: MockOptions = {}): Backend {
         paid_this_month: byCurrency([...received, ...refunded]),
         recent: recent.map(summary),
       };
+    },
+
+    async stripeStatus() {
+      return stripe;
+    },
+    async stripeConnect(key, mode) {
+      const k = parseStripeKey(key);
+      if (mode && mode !== k.mode) {
+        throw new BackendError(
+          'stripe_wrong_mode',
+          `This is a ${k.mode} key, but ${mode} mode was asked for. Paste a key from the Dashboard's ${mode} mode.`,
+        );
+      }
+      const at = stamp();
+      const connection: T.StripeConnection = {
+        mode: k.mode,
+        account_id: k.mode === 'test' ? 'acct_1MockTest0000000' : 'acct_1MockLive0000000',
+        key_kind: k.kind,
+        key_last4: k.last4,
+        account_name: 'Salon Demo Ltd',
+        country: 'GB',
+        default_currency: 'gbp',
+        charges_enabled: true,
+        payouts_enabled: k.mode === 'test',
+        requirements: { currently_due: k.mode === 'test' ? [] : ['external_account'], past_due: [] },
+        connected_at: at,
+        refreshed_at: at,
+      };
+      stripe[k.mode] = connection;
+      settleActive();
+      return { connection, key_was_trimmed: k.trimmed };
+    },
+    async stripeRefresh(mode) {
+      const c = stripe[mode];
+      if (!c) {
+        throw new BackendError('stripe_not_connected', `Stripe ${mode} mode isn't connected yet. Connect it with your Stripe key first.`);
+      }
+      c.refreshed_at = stamp();
+      return c;
+    },
+    async stripeDisconnect(mode) {
+      const was = stripe[mode] !== null;
+      stripe[mode] = null;
+      settleActive();
+      return was;
+    },
+    async stripeSetActiveMode(mode) {
+      if (!stripe[mode]) {
+        throw new BackendError('stripe_not_connected', `Stripe ${mode} mode isn't connected yet. Connect it with your Stripe key first.`);
+      }
+      chosenMode = mode;
+      settleActive();
+      return stripe;
     },
 
     async saveBackup() {

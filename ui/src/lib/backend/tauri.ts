@@ -52,6 +52,12 @@ export const tauriBackend: Backend = {
 
   dashboard: () => call('dashboard'),
 
+  stripeStatus: () => call('stripe_status'),
+  stripeConnect: (key, mode) => call('stripe_connect', { key, mode }),
+  stripeRefresh: (mode) => call('stripe_refresh', { mode }),
+  stripeDisconnect: (mode) => call('stripe_disconnect', { mode }),
+  stripeSetActiveMode: (mode) => call('stripe_set_active_mode', { mode }),
+
   saveBackup: () => call('save_backup'),
   openExternal: (url) => call('open_external', { url }),
 };
