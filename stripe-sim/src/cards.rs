@@ -17,6 +17,7 @@ pub enum Outcome {
 }
 
 /// A test card: token, number, brand, outcome.
+#[derive(Debug)]
 pub struct TestCard {
     pub token: &'static str,
     pub number: &'static str,

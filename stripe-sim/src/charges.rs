@@ -15,6 +15,9 @@ use crate::params;
 /// Days until a charge's funds become available (Stripe's initial payout delay in Germany).
 const AVAILABLE_AFTER_DAYS: i64 = 7;
 
+/// Stripe's fee for a SEPA Direct Debit payment (Germany: EUR 0.35 flat per successful debit).
+pub const SEPA_DEBIT_FEE: i64 = 35;
+
 /// Stripe's processing fee for `amount` in `currency` (see module docs).
 pub fn fee(amount: i64, currency: &str) -> i64 {
     let (per_mille, fixed) = match currency {
@@ -72,11 +75,16 @@ pub fn insert_charge(ctx: &mut Ctx, pi: &Value, pm: &Value, failure: Failure<'_>
     let amount = pi["amount"].as_i64().unwrap_or(0);
     let currency = pi["currency"].as_str().unwrap_or("eur").to_string();
     let ok = failure.is_none();
+    let fee_amount = if pm["type"] == "sepa_debit" {
+        SEPA_DEBIT_FEE
+    } else {
+        fee(amount, &currency)
+    };
     let bt = ok.then(|| {
         insert_balance_transaction(
             ctx,
             amount,
-            fee(amount, &currency),
+            fee_amount,
             &currency,
             &id,
             "charge",
@@ -146,6 +154,17 @@ pub fn insert_charge(ctx: &mut Ctx, pi: &Value, pm: &Value, failure: Failure<'_>
         "transfer_data": null,
         "transfer_group": null,
     });
+    let mut ch = ch;
+    if pm["type"] == "sepa_debit" {
+        ch["payment_method_details"] =
+            json!({ "sepa_debit": pm["sepa_debit"], "type": "sepa_debit" });
+        ch["outcome"]["network_status"] = json!(if ok {
+            "approved_by_network"
+        } else {
+            "declined_by_network"
+        });
+        ch["outcome"]["type"] = json!(if ok { "authorized" } else { "issuer_declined" });
+    }
     ctx.world.insert("charge", ch.clone());
     ctx.emit(
         if ok {

@@ -183,10 +183,34 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
         (&Method::POST, "pay") => {
             let link = json["payment_link"].as_str().unwrap_or("");
             let card = json["card"].as_str().unwrap_or("4242424242424242");
-            match shared.pay(link, card, json["email"].as_str()) {
+            let result = if json["method"] == "sepa_debit" {
+                shared.pay_link_bank_debit(link, json["email"].as_str())
+            } else {
+                shared.pay(link, card, json["email"].as_str())
+            };
+            match result {
                 Ok(cs) => ok(cs),
                 Err(e) => bad(402, &e.to_string()),
             }
+        }
+        (&Method::POST, "pay_session") => {
+            let cs = json["session"].as_str().unwrap_or("");
+            let inst = if json["method"] == "sepa_debit" {
+                crate::pay_page::Instrument::SepaDebit
+            } else {
+                match crate::cards::by_number(json["card"].as_str().unwrap_or("4242424242424242")) {
+                    Some(c) => crate::pay_page::Instrument::Card(c),
+                    None => return bad(402, "Your card number is invalid."),
+                }
+            };
+            match shared.pay_session(cs, inst, json["email"].as_str()) {
+                Ok(cs) => ok(cs),
+                Err(e) => bad(402, &e.to_string()),
+            }
+        }
+        (&Method::POST, "bank_debits/settle") => {
+            let succeed = json["succeed"].as_bool().unwrap_or(true);
+            ok(json!({ "payment_intents": shared.settle_bank_debits(succeed) }))
         }
         (&Method::POST, "disputes") => {
             let charge = json["charge"].as_str().unwrap_or("");
@@ -212,7 +236,11 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
         }
         (&Method::GET, "clock") => ok(json!({ "now": shared.clock.now() })),
         (&Method::POST, "clock/advance") => match json["seconds"].as_i64() {
-            Some(s) => ok(json!({ "now": shared.clock.advance(s) })),
+            Some(s) => {
+                let now = shared.clock.advance(s);
+                shared.tick();
+                ok(json!({ "now": now }))
+            }
             None => bad(400, "seconds (integer) required"),
         },
         (&Method::POST, "events/delay") => {

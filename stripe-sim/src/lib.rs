@@ -41,6 +41,7 @@ mod prices;
 mod products;
 mod refunds;
 mod server;
+mod setup_intents;
 mod simulator;
 mod state;
 

@@ -250,6 +250,66 @@ pub fn confirm_inner(ctx: &mut Ctx, id: &str, off_session: bool) -> Result<Value
     }
 }
 
+/// Puts a confirmed bank-debit intent into `processing`; emits `payment_intent.processing`.
+pub fn start_processing(ctx: &mut Ctx, id: &str) -> Value {
+    let Some(old) = ctx.world.get("payment_intent", id).cloned() else {
+        return Value::Null;
+    };
+    let mut pi = old.clone();
+    pi["status"] = json!("processing");
+    pi["payment_method_types"] = json!(["card", "sepa_debit"]);
+    pi["payment_method_options"]["sepa_debit"] = json!({});
+    pi["processing"] = Value::Null;
+    save(ctx, &pi);
+    let prev = previous_attributes(&old, &pi);
+    ctx.emit("payment_intent.processing", &pi, prev);
+    pi
+}
+
+/// Settles a `processing` bank debit: a charge (with its balance transaction when it succeeds)
+/// and `payment_intent.succeeded`, or a failed charge and `payment_intent.payment_failed`.
+pub fn settle(ctx: &mut Ctx, id: &str, succeed: bool) -> Value {
+    let Some(old) = ctx.world.get("payment_intent", id).cloned() else {
+        return Value::Null;
+    };
+    let pm_id = old["payment_method"].as_str().unwrap_or_default();
+    let pm = ctx
+        .world
+        .get("payment_method", pm_id)
+        .cloned()
+        .unwrap_or(Value::Null);
+    const MSG: &str = "The customer's account has insufficient funds to cover this payment.";
+    let failure = (!succeed).then_some(("insufficient_funds", "insufficient_funds", MSG));
+    let ch = charges::insert_charge(ctx, &old, &pm, failure);
+    let mut pi = old.clone();
+    pi["latest_charge"] = ch["id"].clone();
+    if succeed {
+        pi["status"] = json!("succeeded");
+        pi["amount_received"] = pi["amount"].clone();
+        if let (Some(_), Some(cust)) = (
+            pi["setup_future_usage"].as_str(),
+            pi["customer"].as_str().map(String::from),
+        ) {
+            let _ = payment_methods::attach_to(ctx, &pm, &cust);
+        }
+        save(ctx, &pi);
+        let prev = previous_attributes(&old, &pi);
+        ctx.emit("payment_intent.succeeded", &pi, prev);
+    } else {
+        pi["status"] = json!("requires_payment_method");
+        pi["payment_method"] = Value::Null;
+        pi["last_payment_error"] = json!({
+            "type": "invalid_request_error", "code": "insufficient_funds", "decline_code": null,
+            "message": MSG, "charge": ch["id"], "payment_method": pm,
+            "doc_url": "https://stripe.com/docs/error-codes/insufficient-funds",
+        });
+        save(ctx, &pi);
+        let prev = previous_attributes(&old, &pi);
+        ctx.emit("payment_intent.payment_failed", &pi, prev);
+    }
+    pi
+}
+
 pub fn create(ctx: &mut Ctx, p: &Value, _: Option<&str>) -> Result<Value, ApiError> {
     params::known(p, CREATE)?;
     let amount =

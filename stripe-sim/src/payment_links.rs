@@ -43,14 +43,17 @@ const UPDATE_FIELDS: &[&str] = &[
 ];
 
 /// One validated line item before anything is stored.
-struct Line<'a> {
+pub(crate) struct Line<'a> {
     item: &'a Value,
     prefix: String,
     quantity: i64,
     unit_amount: i64,
 }
 
-fn check_lines<'a>(ctx: &Ctx, items: &'a [Value]) -> Result<(Vec<Line<'a>>, String), ApiError> {
+pub(crate) fn check_lines<'a>(
+    ctx: &Ctx,
+    items: &'a [Value],
+) -> Result<(Vec<Line<'a>>, String), ApiError> {
     if items.is_empty() {
         return Err(ApiError::missing("line_items"));
     }
@@ -359,6 +362,15 @@ pub fn create(ctx: &mut Ctx, p: &Value, _: Option<&str>) -> Result<Value, ApiErr
     });
     apply_common(&mut link, p)?;
     // Everything is valid: now store inline prices/products and the line items.
+    let stored = store_lines(ctx, lines)?;
+    ctx.world.line_items.insert(id.clone(), stored);
+    ctx.world.insert("payment_link", link.clone());
+    ctx.emit("payment_link.created", &link, None);
+    Ok(link)
+}
+
+/// Stores inline prices/products of validated lines and returns the line items (`item`).
+pub(crate) fn store_lines(ctx: &mut Ctx, lines: Vec<Line<'_>>) -> Result<Vec<Value>, ApiError> {
     let mut stored = Vec::new();
     for l in lines {
         let price = match l.item.get("price_data") {
@@ -386,10 +398,7 @@ pub fn create(ctx: &mut Ctx, p: &Value, _: Option<&str>) -> Result<Value, ApiErr
             "quantity": l.quantity,
         }));
     }
-    ctx.world.line_items.insert(id.clone(), stored);
-    ctx.world.insert("payment_link", link.clone());
-    ctx.emit("payment_link.created", &link, None);
-    Ok(link)
+    Ok(stored)
 }
 
 pub fn retrieve(ctx: &mut Ctx, _: &Value, id: Option<&str>) -> Result<Value, ApiError> {

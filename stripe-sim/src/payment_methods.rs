@@ -46,6 +46,34 @@ pub fn insert_card(ctx: &mut Ctx, card: &TestCard, email: Option<&str>) -> Value
     pm
 }
 
+/// Builds and stores a SEPA Direct Debit payment method (test IBAN DE89 3704 0044 0532 0130 00).
+pub fn insert_sepa_debit(ctx: &mut Ctx, email: Option<&str>) -> Value {
+    let pm = json!({
+        "id": new_id("pm"),
+        "object": "payment_method",
+        "allow_redisplay": "unspecified",
+        "billing_details": {
+            "address": { "city": null, "country": null, "line1": null, "line2": null, "postal_code": null, "state": null },
+            "email": email, "name": "Sim Customer", "phone": null, "tax_id": null
+        },
+        "created": ctx.now,
+        "customer": null,
+        "livemode": ctx.livemode(),
+        "metadata": {},
+        "sepa_debit": {
+            "bank_code": "37040044",
+            "branch_code": "",
+            "country": "DE",
+            "fingerprint": random_alnum(16),
+            "generated_from": { "charge": null, "setup_attempt": null },
+            "last4": "3000"
+        },
+        "type": "sepa_debit"
+    });
+    ctx.world.insert("payment_method", pm.clone());
+    pm
+}
+
 /// Resolves a `payment_method` parameter: a stored `pm_…` or a test token like `pm_card_visa`
 /// (which creates a fresh payment method, as Stripe does in test mode).
 pub fn resolve(ctx: &mut Ctx, id: &str, param: &str) -> Result<Value, ApiError> {

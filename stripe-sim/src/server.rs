@@ -17,6 +17,7 @@ use crate::state::Shared;
 use crate::{
     account, charges, checkout_sessions, control, customers, disputes, events, form, pay_page,
     payment_intents, payment_links, payment_methods, payouts, prices, products, refunds,
+    setup_intents,
 };
 
 /// Marker in a response's extensions: close the connection instead of answering.
@@ -112,6 +113,26 @@ fn route(method: &Method, path: &str) -> Option<Route> {
             false,
             Some(id),
         ),
+        ["setup_intents"] if post => r(setup_intents::create, "setup_intents", true, None),
+        ["setup_intents"] if get => r(setup_intents::list, "setup_intents", false, None),
+        ["setup_intents", id] if get => {
+            r(setup_intents::retrieve, "setup_intents", false, Some(id))
+        }
+        ["setup_intents", id, "confirm"] if post => {
+            r(setup_intents::confirm, "setup_intents", true, Some(id))
+        }
+        ["setup_intents", id, "cancel"] if post => {
+            r(setup_intents::cancel, "setup_intents", true, Some(id))
+        }
+        ["checkout", "sessions"] if post => {
+            r(checkout_sessions::create, "checkout_sessions", true, None)
+        }
+        ["checkout", "sessions", id, "expire"] if post => r(
+            checkout_sessions::expire,
+            "checkout_sessions",
+            true,
+            Some(id),
+        ),
         ["checkout", "sessions"] if get => {
             r(checkout_sessions::list, "checkout_sessions", false, None)
         }
@@ -199,6 +220,9 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
     }
     if path.starts_with("/pay/") {
         return pay_page::handle(shared, req).await;
+    }
+    if path.starts_with("/checkout/") {
+        return pay_page::handle_session(shared, req).await;
     }
     let request_id = new_id("req");
     let method = req.method().clone();
@@ -293,6 +317,8 @@ async fn api(shared: &Shared, req: Request<Body>, request_id: &str, path: &str) 
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
 
+    // Time-driven changes (session expiry) happen before the request sees the world.
+    shared.tick();
     let result = {
         let mut guard = shared.lock();
         let inner = &mut *guard;

@@ -17,7 +17,7 @@ use crate::auth::{Access, KeyInfo, Mode};
 use crate::clock::Clock;
 use crate::faults::{Fault, FaultState};
 use crate::ids::random_alnum;
-use crate::pay_page::PayError;
+use crate::pay_page::{Instrument, PayError};
 use crate::server::{self, DropConnection};
 use crate::state::{Inner, Shared, World};
 
@@ -161,8 +161,11 @@ impl Simulator {
     }
 
     /// Moves the simulated clock forward; returns the new time.
+    /// Checkout Sessions whose `expires_at` has passed expire (`checkout.session.expired`).
     pub fn advance_clock(&self, seconds: i64) -> i64 {
-        self.shared.clock.advance(seconds)
+        let now = self.shared.clock.advance(seconds);
+        self.shared.tick();
+        now
     }
 
     /// Hides an event until the clock has moved `seconds` past now (its `created` is kept).
@@ -195,6 +198,44 @@ impl Simulator {
     ) -> Result<Value, PayError> {
         let id = link.rsplit('/').next().unwrap_or(link);
         self.shared.pay(id, card_number, email)
+    }
+
+    /// Pays a payment link by SEPA Direct Debit on the hosted page: the session completes with
+    /// `payment_status=unpaid`, its PaymentIntent is `processing` until [`Self::settle_bank_debits`].
+    pub fn pay_link_bank_debit(&self, link: &str, email: Option<&str>) -> Result<Value, PayError> {
+        let id = link.rsplit('/').next().unwrap_or(link);
+        self.shared.pay_link_bank_debit(id, email)
+    }
+
+    /// Pays a Checkout Session created by the API (id `cs_…` or its `url`) with a test card
+    /// number. Setup mode creates a succeeded SetupIntent and attaches the card.
+    pub fn pay_session(
+        &self,
+        session: &str,
+        card_number: &str,
+        email: Option<&str>,
+    ) -> Result<Value, PayError> {
+        let id = session.rsplit('/').next().unwrap_or(session);
+        let card = crate::cards::by_number(card_number).ok_or(PayError::InvalidCard)?;
+        self.shared.pay_session(id, Instrument::Card(card), email)
+    }
+
+    /// Pays a payment-mode Checkout Session by SEPA Direct Debit (completes `unpaid`).
+    pub fn pay_session_bank_debit(
+        &self,
+        session: &str,
+        email: Option<&str>,
+    ) -> Result<Value, PayError> {
+        let id = session.rsplit('/').next().unwrap_or(session);
+        self.shared.pay_session(id, Instrument::SepaDebit, email)
+    }
+
+    /// Settles every bank debit still `processing`: on success `payment_intent.succeeded` and
+    /// `checkout.session.async_payment_succeeded` (charge with the EUR 0.35 SEPA fee); otherwise
+    /// `payment_intent.payment_failed` and `checkout.session.async_payment_failed`.
+    /// Returns the settled PaymentIntents.
+    pub fn settle_bank_debits(&self, succeed: bool) -> Vec<Value> {
+        self.shared.settle_bank_debits(succeed)
     }
 
     /// Opens a dispute on a charge (`reason` e.g. `fraudulent`, `product_not_received`):

@@ -21,6 +21,8 @@ pub struct World {
     pub line_items: HashMap<String, Vec<Value>>,
     /// Payout id → the balance transactions it paid out (including its own).
     pub payout_txns: HashMap<String, Vec<String>>,
+    /// Checkout Session id → settings used when it is paid (`payment_intent_data`, `setup_intent_data`).
+    pub session_data: HashMap<String, Value>,
     /// Deleted objects' stubs (`{"id","object","deleted":true}`), by id.
     pub tombstones: HashMap<String, Value>,
 }
