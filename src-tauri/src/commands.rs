@@ -30,6 +30,29 @@ pub async fn update_business(
     Ok(app.update_business(update).await?)
 }
 
+/// Sets the logo from the chosen file's bytes; the core checks it is a PNG or JPEG of at most 1 MB.
+#[tauri::command]
+pub async fn set_logo(app: App<'_>, bytes: Vec<u8>) -> CommandResult<()> {
+    Ok(app.set_logo(&bytes).await?)
+}
+
+#[tauri::command]
+pub async fn clear_logo(app: App<'_>) -> CommandResult<()> {
+    Ok(app.remove_logo().await?)
+}
+
+/// The logo as a `data:` URL the webview can show (the CSP allows `img-src data:`), or null.
+#[tauri::command]
+pub async fn get_logo(app: App<'_>) -> CommandResult<Option<String>> {
+    use base64::Engine as _;
+    Ok(app.logo().await?.map(|(bytes, mime)| {
+        format!(
+            "data:{mime};base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        )
+    }))
+}
+
 #[tauri::command]
 pub async fn dashboard(app: App<'_>) -> CommandResult<Dashboard> {
     Ok(app.dashboard().await?)

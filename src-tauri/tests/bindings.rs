@@ -6,7 +6,7 @@ use paydesk_app::error::CommandError;
 use paydesk_core::booking::{Booking, BookingInput, BookingStatus};
 use paydesk_core::business::{BusinessProfile, BusinessUpdate};
 use paydesk_core::client::{Client, ClientInput};
-use paydesk_core::dashboard::Dashboard;
+use paydesk_core::dashboard::{Dashboard, MonthTotals};
 use paydesk_core::invoice::totals::{LineAmounts, TaxRow, Totals};
 use paydesk_core::invoice::{
     Invoice, InvoiceInput, InvoicePage, InvoiceQuery, InvoiceState, InvoiceStatus, InvoiceSummary,
@@ -33,6 +33,7 @@ fn generated() -> String {
         decl::<CommandError>(&cfg),
         decl::<BusinessProfile>(&cfg),
         decl::<BusinessUpdate>(&cfg),
+        decl::<MonthTotals>(&cfg),
         decl::<Dashboard>(&cfg),
         decl::<Client>(&cfg),
         decl::<ClientInput>(&cfg),

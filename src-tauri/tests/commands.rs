@@ -161,3 +161,45 @@ fn stripe_commands_answer_in_the_shapes_the_settings_screen_expects() {
     let err = invoke(&h, "stripe_refresh", json!({ "mode": "prod" })).unwrap_err();
     assert!(err.to_string().contains("unknown variant"), "{err}");
 }
+
+#[test]
+fn a_logo_goes_in_as_bytes_comes_back_as_a_data_url_and_can_be_removed() {
+    let h = harness();
+    assert_eq!(invoke(&h, "get_logo", json!({})).unwrap(), Value::Null);
+
+    let err = invoke(&h, "set_logo", json!({ "bytes": b"GIF89a".to_vec() })).unwrap_err();
+    assert_eq!(err["code"], "invalid");
+    assert_eq!(err["field"], "logo");
+    assert_eq!(err["message"], "The logo must be a PNG or JPEG image.");
+    let too_big = [&b"\x89PNG\r\n\x1a\n"[..], &vec![0u8; 1024 * 1024]].concat();
+    let err = invoke(&h, "set_logo", json!({ "bytes": too_big })).unwrap_err();
+    assert_eq!(err["field"], "logo");
+    assert_eq!(invoke(&h, "get_logo", json!({})).unwrap(), Value::Null);
+
+    let png = b"\x89PNG\r\n\x1a\nabc".to_vec();
+    invoke(&h, "set_logo", json!({ "bytes": png })).unwrap();
+    assert_eq!(
+        invoke(&h, "get_logo", json!({})).unwrap(),
+        json!("data:image/png;base64,iVBORw0KGgphYmM=")
+    );
+    assert_eq!(
+        invoke(&h, "get_business", json!({})).unwrap()["has_logo"],
+        true
+    );
+
+    assert_eq!(invoke(&h, "clear_logo", json!({})).unwrap(), Value::Null);
+    assert_eq!(invoke(&h, "get_logo", json!({})).unwrap(), Value::Null);
+    assert_eq!(
+        invoke(&h, "get_business", json!({})).unwrap()["has_logo"],
+        false
+    );
+}
+
+#[test]
+fn the_dashboard_command_has_twelve_months() {
+    let h = harness();
+    let dash = invoke(&h, "dashboard", json!({})).unwrap();
+    let months = dash["months"].as_array().unwrap();
+    assert_eq!(months.len(), 12);
+    assert_eq!(months[11]["paid"][0]["currency"], "USD");
+}

@@ -114,6 +114,17 @@ def test_from_an_empty_business_to_a_paid_invoice(app):
     app.nav("dashboard")
     app.wait_text("paid-this-month", "€97.98")
     assert app.text_of("outstanding") == "—"
+    # The chart's bar for this month (where the business is) holds the payment and is the tallest.
+    today = days_ahead(0)
+    this_month = f"chart-bar-{today:%Y-%m}"
+    assert "€97.98" in app.el(this_month).get_attribute("aria-label")
+    bars = app.driver.find_elements(By.CSS_SELECTOR, "[data-testid^='chart-bar-']")
+    heights = {b.get_attribute("data-testid"): float(b.get_attribute("height")) for b in bars}
+    assert len(heights) == 12
+    assert max(heights, key=heights.get) == this_month
+    assert heights[this_month] > 0
+    label = app.el(f"chart-label-{today:%Y-%m}").get_property("textContent")  # SVG: no innerText
+    assert label.startswith(f"{today:%b}"[:3]), label  # en-GB may say "Sept"
     recent = app.wait_page_text(number)
     assert CLIENT in recent and "Paid" in recent
     app.screenshot("dashboard")

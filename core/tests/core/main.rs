@@ -1,6 +1,7 @@
 //! The core against a real SQLite file through the real migrations. One test binary, one module per concept.
 
 mod bookings;
+mod business;
 mod clients;
 mod dashboard;
 mod database;

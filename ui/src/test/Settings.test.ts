@@ -36,4 +36,60 @@ describe('settings', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('The disk is full.');
     expect((screen.getByTestId('name') as HTMLInputElement).value).toBe('Salon Zoë');
   });
+
+  it('refuses a logo that is not a PNG or JPEG, or too big, in plain words next to the field, and keeps what was typed', async () => {
+    // The accept attribute is only a hint to the file picker; the bytes decide.
+    const user = userEvent.setup({ applyAccept: false });
+    const backend = await freshBackend();
+    renderWith(Settings, backend);
+    expect(await screen.findByTestId('no-logo')).toBeTruthy();
+    await user.clear(screen.getByTestId('name'));
+    await user.type(screen.getByTestId('name'), 'Salon Zoë');
+
+    await user.upload(screen.getByTestId('logo-file'), new File(['GIF89a...'], 'logo.png', { type: 'image/png' }));
+    expect((await screen.findByTestId('error-logo')).textContent).toBe('The logo must be a PNG or JPEG image.');
+
+    const big = new Uint8Array(1024 * 1024 + 1);
+    big.set(PNG_MAGIC);
+    await user.upload(screen.getByTestId('logo-file'), new File([big], 'huge.png', { type: 'image/png' }));
+    await expect
+      .poll(() => screen.getByTestId('error-logo').textContent)
+      .toBe('The logo is larger than 1 MB. Save a smaller PNG or JPEG and try again.');
+    expect(screen.queryByTestId('logo-preview')).toBeNull();
+    expect((screen.getByTestId('name') as HTMLInputElement).value).toBe('Salon Zoë');
+    expect(await backend.getLogo()).toBeNull();
+  });
+
+  it('shows a chosen PNG as the logo, and removes it', async () => {
+    const user = userEvent.setup();
+    const backend = await freshBackend();
+    renderWith(Settings, backend);
+    await screen.findByTestId('no-logo');
+    const png = new Uint8Array([...PNG_MAGIC, 1, 2, 3]);
+    await user.upload(screen.getByTestId('logo-file'), new File([png], 'logo.png', { type: 'image/png' }));
+    const img = (await screen.findByTestId('logo-preview')) as HTMLImageElement;
+    expect(img.getAttribute('src')).toBe('data:image/png;base64,iVBORw0KGgoBAgM=');
+    expect(img.alt).toBe('Your logo');
+    expect(screen.queryByTestId('error-logo')).toBeNull();
+    expect((await backend.getBusiness()).has_logo).toBe(true);
+
+    await user.click(screen.getByTestId('remove-logo'));
+    expect(await screen.findByTestId('no-logo')).toBeTruthy();
+    expect(screen.queryByTestId('logo-preview')).toBeNull();
+    expect(await backend.getLogo()).toBeNull();
+  });
 });
+
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+// jsdom's File has no arrayBuffer() (browsers and WebKitGTK do); read it with FileReader instead.
+if (typeof Blob.prototype.arrayBuffer !== 'function') {
+  Blob.prototype.arrayBuffer = function (this: Blob): Promise<ArrayBuffer> {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result as ArrayBuffer);
+      reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+      reader.readAsArrayBuffer(this);
+    });
+  };
+}

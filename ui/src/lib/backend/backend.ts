@@ -29,6 +29,11 @@ import type {
 export interface Backend {
   getBusiness(): Promise<BusinessProfile>;
   updateBusiness(update: BusinessUpdate): Promise<BusinessProfile>;
+  /** Sets the logo from a file's bytes: a PNG or JPEG of at most 1 MB, else rejects with field `logo`. */
+  setLogo(bytes: number[]): Promise<void>;
+  clearLogo(): Promise<void>;
+  /** The logo as a `data:` URL, or null when there is none. */
+  getLogo(): Promise<string | null>;
 
   listClients(search: string, limit: number, offset: number): Promise<Client[]>;
   getClient(id: number): Promise<Client>;

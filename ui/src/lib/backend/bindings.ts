@@ -25,6 +25,17 @@ invoice_terms: string, };
 
 export type BusinessUpdate = { name?: string | null, address?: string | null, email?: string | null, phone?: string | null, tax_id?: string | null, currency?: string | null, time_zone?: string | null, locale?: string | null, invoice_number_format?: string | null, payment_terms_days?: number | null, invoice_terms?: string | null, };
 
+export type MonthTotals = { 
+/**
+ * "YYYY-MM".
+ */
+month: string, 
+/**
+ * One amount per currency, sorted by code: the business currency and every currency with
+ * money in any of the months. Zero when nothing came in; negative when refunds outweighed it.
+ */
+paid: Array<Money>, };
+
 export type Dashboard = { 
 /**
  * Still owed on sent invoices, one amount per currency.
@@ -38,6 +49,10 @@ overdue: Array<Money>,
  * Payments received since the first of this month, less refunds given in it.
  */
 paid_this_month: Array<Money>, 
+/**
+ * The last 12 calendar months in the business time zone, oldest first, ending with this one.
+ */
+months: Array<MonthTotals>, 
 /**
  * The latest invoices.
  */

@@ -10,6 +10,7 @@ import { seed } from './mock-seed';
 const invalid = (field: string, message: string) => new BackendError('invalid', message, field);
 const conflict = (message: string) => new BackendError('conflict', message);
 const notFound = (what: string, id: number) => new BackendError('not_found', `${what} ${id} doesn't exist (it may have been deleted).`);
+const MAX_LOGO_BYTES = 1024 * 1024;
 const clone = <V>(v: V): V => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as V));
 
 function text(field: string, label: string, value: string | undefined | null, max: number, req = false): string {
@@ -102,6 +103,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   const db = seed(options.seeded ?? true, now());
   let nextId = 1000;
   let backups = 0;
+  let logo: string | null = null;
   const stripe: T.StripeStatus = { test: null, live: null, active: null };
   // Like the core's active mode: the owner's choice while connected, else live, else test.
   let chosenMode: T.StripeMode | null = null;
@@ -280,6 +282,30 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   }
 
   const api: Backend = {
+    async setLogo(bytes) {
+      // paydesk-core's business::set_logo: judged by size and first bytes, not by the file name.
+      if (bytes.length > MAX_LOGO_BYTES) {
+        throw invalid('logo', 'The logo is larger than 1 MB. Save a smaller PNG or JPEG and try again.');
+      }
+      const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+      const mime = png.every((b, i) => bytes[i] === b)
+        ? 'image/png'
+        : bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff
+          ? 'image/jpeg'
+          : null;
+      if (!mime) throw invalid('logo', 'The logo must be a PNG or JPEG image.');
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.slice(i, i + 0x8000));
+      logo = `data:${mime};base64,${btoa(binary)}`;
+      db.business = { ...db.business, has_logo: true };
+    },
+    async clearLogo() {
+      logo = null;
+      db.business = { ...db.business, has_logo: false };
+    },
+    async getLogo() {
+      return logo;
+    },
     async getBusiness() {
       return db.business;
     },
@@ -533,11 +559,35 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       };
       const received = db.payments.filter((p) => p.received_on.startsWith(month)).map((p) => p.amount);
       const refunded = db.refunds.filter((r) => r.refunded_on.startsWith(month)).map((r) => ({ ...r.amount, amount: '-' + r.amount.amount }));
+      // The last 12 calendar months (oldest first, this one last), like paydesk-core's dashboard.
+      const [ty, tm] = month.split('-').map(Number) as [number, number];
+      const months = Array.from({ length: 12 }, (_, i) => {
+        const n = ty * 12 + (tm - 1) - (11 - i);
+        return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`;
+      });
+      const inWindow = (d: string) => months.includes(d.slice(0, 7));
+      const moves = [
+        ...db.payments.filter((p) => inWindow(p.received_on)).map((p) => ({ month: p.received_on.slice(0, 7), amount: p.amount })),
+        ...db.refunds
+          .filter((r) => inWindow(r.refunded_on))
+          .map((r) => ({ month: r.refunded_on.slice(0, 7), amount: { ...r.amount, amount: '-' + r.amount.amount } })),
+      ];
+      const currencies = [...new Set([db.business.currency, ...moves.map((m) => m.amount.currency)])].sort();
+      const monthTotals = months.map((m) => ({
+        month: m,
+        paid: currencies.map((c) =>
+          toMoney(
+            moves.filter((x) => x.month === m && x.amount.currency === c).reduce((a, x) => add(a, moneyDec(x.amount)), ZERO),
+            c,
+          ),
+        ),
+      }));
       const recent = [...db.invoices].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id).slice(0, 8);
       return {
         outstanding: byCurrency(open.map((i) => i.amount_due)),
         overdue: byCurrency(open.filter((i) => i.due_date < t).map((i) => i.amount_due)),
         paid_this_month: byCurrency([...received, ...refunded]),
+        months: monthTotals,
         recent: recent.map(summary),
       };
     },

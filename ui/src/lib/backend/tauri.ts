@@ -16,6 +16,9 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const tauriBackend: Backend = {
   getBusiness: () => call('get_business'),
   updateBusiness: (update) => call('update_business', { update }),
+  setLogo: (bytes) => call('set_logo', { bytes }),
+  clearLogo: () => call('clear_logo'),
+  getLogo: () => call('get_logo'),
 
   listClients: (search, limit, offset) => call('list_clients', { search, limit, offset }),
   getClient: (id) => call('get_client', { id }),
