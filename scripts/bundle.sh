@@ -7,7 +7,7 @@ scripts/setup-debian.sh
 (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 cargo build --release --locked -p paydesk-app --features custom-protocol
 
-# The Tauri CLI (from ui's npm packages) reads package info from a Cargo.toml next to the
+# The Tauri CLI reads package info from a Cargo.toml next to the
 # tauri.conf.json it finds. Ours sits at the root beside a virtual workspace, so the bundler gets a
 # copy beside src-tauri/Cargo.toml with its paths rebased, for this run only.
 conf=src-tauri/tauri.conf.json
@@ -18,5 +18,8 @@ node -e '
   c.bundle.icon = c.bundle.icon.map((i) => "../" + i);
   require("fs").writeFileSync(process.argv[1], JSON.stringify(c, null, 2));
 ' "$conf"
-(cd src-tauri && ../ui/node_modules/.bin/tauri bundle --ci --bundles "${PAYDESK_BUNDLES:-deb,appimage}")
+# The Tauri CLI from npm, kept out of ui's lockfile: its per-platform packages differ between machines.
+cli="${CARGO_TARGET_DIR:-$PWD/target}/tauri-cli"
+[ -x "$cli/node_modules/.bin/tauri" ] || npm install --prefix "$cli" --no-audit --no-fund --loglevel=error '@tauri-apps/cli@^2'
+(cd src-tauri && "$cli/node_modules/.bin/tauri" bundle --ci --bundles "${PAYDESK_BUNDLES:-deb,appimage}")
 ls -l target/release/bundle/*/
