@@ -11,11 +11,12 @@ a keychain service of the test's own (`app.keychain_service`).
 
 import json
 import os
-import urllib.request
+import signal
 import socket
 import subprocess
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,36 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def _end_app(binary: str, timeout: float = 10.0) -> None:
+    """Makes sure no Paydesk window outlives its test. WebKitWebDriver can leave the app running
+    (reparented to init) after the session ends; Paydesk is single-instance, so the next test's
+    app would then just hand over to it and exit, and that test would hang."""
+    target = os.path.realpath(binary)
+
+    def running() -> list[int]:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if os.path.realpath(entry / "exe") == target:
+                        pids.append(int(entry.name))
+                except OSError:
+                    continue
+        return pids
+
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in running():
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + timeout
+        while running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not running():
+            return
 
 
 class App:
@@ -198,6 +229,7 @@ def app(request):
     binary = os.environ.get("PAYDESK_APP_BIN")
     if not binary:
         pytest.fail("PAYDESK_APP_BIN is not set: run the real-window tests through scripts/e2e.sh")
+    _end_app(binary)  # one left over from an earlier run would take this test's window
     data_dir = Path(tempfile.mkdtemp(prefix="paydesk-e2e-"))
     port, native_port = _free_port(), _free_port()
     keychain_service = f"{os.environ.get('PAYDESK_KEYCHAIN_SERVICE', 'paydesk-e2e')}-{data_dir.name}"
@@ -232,3 +264,4 @@ def app(request):
             driver.quit()
     finally:
         _stop(driver_proc)
+        _end_app(binary)
