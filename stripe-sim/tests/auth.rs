@@ -9,7 +9,9 @@ use stripe_sim::{Access, Mode, Simulator};
 #[tokio::test]
 async fn unknown_key_is_401_with_redacted_key() {
     let sim = Simulator::start().await;
-    let bad = "sk_test_51Sim0000000000000000notarealkeyabcd";
+    // Built, not written out: no literal in the repo should look like a real key.
+    let bad = format!("sk_test_{}abcd", "0".repeat(28));
+    let bad = bad.as_str();
     let r = Api::new(&sim, bad).get("/v1/customers", &[]).await;
     assert_eq!(r.status, 401);
     assert_eq!(r.json["error"]["type"], "invalid_request_error");
@@ -73,7 +75,8 @@ async fn basic_auth_works_and_revoked_key_is_401() {
 #[tokio::test]
 async fn restricted_key_needs_permission_before_validation() {
     let sim = Simulator::start().await;
-    let rk = "rk_test_51SimRestrictedKeyForTests0000000000000000000000000000000000000000000000000000000000wxyz";
+    let rk = format!("rk_test_{}wxyz", "0".repeat(92));
+    let rk = rk.as_str();
     sim.add_restricted_key(
         rk,
         &[
