@@ -31,6 +31,8 @@ pub struct BusinessProfile {
     pub payment_terms_days: u32,
     /// Printed at the bottom of every invoice unless the invoice has its own.
     pub invoice_terms: String,
+    /// Whether a client paying a pay link may keep their card on file for later charges.
+    pub save_cards_on_pay: bool,
 }
 
 impl BusinessProfile {
@@ -66,6 +68,8 @@ pub struct BusinessUpdate {
     pub payment_terms_days: Option<u32>,
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub invoice_terms: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub save_cards_on_pay: Option<bool>,
 }
 
 /// The largest logo accepted: enough for a crisp print header, small enough for every email.
@@ -140,6 +144,9 @@ fn apply(mut p: BusinessProfile, u: BusinessUpdate) -> Result<BusinessProfile> {
     if let Some(v) = u.invoice_terms {
         p.invoice_terms = optional_text("invoice_terms", "Invoice terms", &v, 4000)?;
     }
+    if let Some(v) = u.save_cards_on_pay {
+        p.save_cards_on_pay = v;
+    }
     Ok(p)
 }
 
@@ -171,12 +178,13 @@ pub(crate) mod store {
         invoice_number_format: String,
         payment_terms_days: i64,
         invoice_terms: String,
+        save_cards_on_pay: bool,
     }
 
     pub async fn get(conn: &mut SqliteConnection) -> Result<BusinessProfile> {
         let r: Row = sqlx::query_as(
             "SELECT name, address, email, phone, tax_id, logo IS NOT NULL AS has_logo, currency, time_zone,
-                    locale, invoice_number_format, payment_terms_days, invoice_terms
+                    locale, invoice_number_format, payment_terms_days, invoice_terms, save_cards_on_pay
              FROM business WHERE id = 1",
         )
         .fetch_one(&mut *conn)
@@ -194,6 +202,7 @@ pub(crate) mod store {
             invoice_number_format: r.invoice_number_format,
             payment_terms_days: u32::try_from(r.payment_terms_days).unwrap_or(0),
             invoice_terms: r.invoice_terms,
+            save_cards_on_pay: r.save_cards_on_pay,
         })
     }
 
@@ -201,7 +210,7 @@ pub(crate) mod store {
         sqlx::query(
             "UPDATE business SET name = ?, address = ?, email = ?, phone = ?, tax_id = ?, currency = ?,
                     time_zone = ?, locale = ?, invoice_number_format = ?, payment_terms_days = ?,
-                    invoice_terms = ?, updated_at = ?
+                    invoice_terms = ?, save_cards_on_pay = ?, updated_at = ?
              WHERE id = 1",
         )
         .bind(&p.name)
@@ -215,6 +224,7 @@ pub(crate) mod store {
         .bind(&p.invoice_number_format)
         .bind(i64::from(p.payment_terms_days))
         .bind(&p.invoice_terms)
+        .bind(p.save_cards_on_pay)
         .bind(now)
         .execute(&mut *conn)
         .await?;

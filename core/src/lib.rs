@@ -15,6 +15,7 @@ pub mod db;
 pub mod error;
 pub mod invoice;
 pub mod money;
+pub mod paylink;
 pub mod payment;
 pub mod service;
 pub mod staff;

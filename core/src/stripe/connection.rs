@@ -142,7 +142,7 @@ impl Paydesk {
 }
 
 impl Stripe {
-    pub(super) fn app(&self) -> &Paydesk {
+    pub(crate) fn app(&self) -> &Paydesk {
         &self.app
     }
 

@@ -9,6 +9,7 @@ mod invoices;
 mod localstripe;
 mod money_props;
 mod numbering;
+mod pay_links;
 mod payments;
 mod real_stripe;
 mod stripe_connection;

@@ -15,6 +15,7 @@ export const DEFAULT_BUSINESS: BusinessProfile = {
   invoice_number_format: 'INV-{YYYY}-{SEQ:4}',
   payment_terms_days: 30,
   invoice_terms: '',
+  save_cards_on_pay: false,
 };
 
 export const session = $state({

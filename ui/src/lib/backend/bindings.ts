@@ -21,9 +21,13 @@ invoice_number_format: string, payment_terms_days: number,
 /**
  * Printed at the bottom of every invoice unless the invoice has its own.
  */
-invoice_terms: string, };
+invoice_terms: string, 
+/**
+ * Whether a client paying a pay link may keep their card on file for later charges.
+ */
+save_cards_on_pay: boolean, };
 
-export type BusinessUpdate = { name?: string | null, address?: string | null, email?: string | null, phone?: string | null, tax_id?: string | null, currency?: string | null, time_zone?: string | null, locale?: string | null, invoice_number_format?: string | null, payment_terms_days?: number | null, invoice_terms?: string | null, };
+export type BusinessUpdate = { name?: string | null, address?: string | null, email?: string | null, phone?: string | null, tax_id?: string | null, currency?: string | null, time_zone?: string | null, locale?: string | null, invoice_number_format?: string | null, payment_terms_days?: number | null, invoice_terms?: string | null, save_cards_on_pay?: boolean | null, };
 
 export type MonthTotals = { 
 /**

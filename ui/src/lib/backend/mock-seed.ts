@@ -27,6 +27,7 @@ const business: T.BusinessProfile = {
   invoice_number_format: 'INV-{YYYY}-{SEQ:4}',
   payment_terms_days: 14,
   invoice_terms: 'Payment within 14 days. Thank you!',
+  save_cards_on_pay: false,
 };
 
 export function seed(seeded: boolean, now: Date): MockDb {
