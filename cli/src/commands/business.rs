@@ -40,6 +40,9 @@ pub enum BusinessCmd {
         payment_terms_days: Option<u32>,
         #[arg(long)]
         invoice_terms: Option<String>,
+        /// Let clients paying a pay link keep their card on file for later charges (true/false).
+        #[arg(long)]
+        save_cards_on_pay: Option<bool>,
     },
     /// Set the logo printed on invoices (PNG or JPEG, at most 1 MB), or remove it with --remove.
     Logo {
@@ -68,6 +71,15 @@ fn show(p: &BusinessProfile) -> String {
     .chain([
         format!("{:<10} {} days", "Pay within", p.payment_terms_days),
         format!("{:<10} {}", "Logo", if p.has_logo { "yes" } else { "no" }),
+        format!(
+            "{:<10} {}",
+            "Save cards",
+            if p.save_cards_on_pay {
+                "yes, when paying a link"
+            } else {
+                "no"
+            }
+        ),
     ])
     .collect::<Vec<_>>()
     .join("\n")
@@ -91,6 +103,7 @@ pub async fn run(app: &Paydesk, cmd: BusinessCmd, out: &Out) -> CmdResult {
             invoice_number_format,
             payment_terms_days,
             invoice_terms,
+            save_cards_on_pay,
         } => {
             let p = app
                 .update_business(BusinessUpdate {
@@ -105,6 +118,7 @@ pub async fn run(app: &Paydesk, cmd: BusinessCmd, out: &Out) -> CmdResult {
                     invoice_number_format,
                     payment_terms_days,
                     invoice_terms,
+                    save_cards_on_pay,
                 })
                 .await?;
             out.emit(&p, || show(&p));

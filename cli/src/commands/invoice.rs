@@ -4,8 +4,10 @@ use std::path::PathBuf;
 use super::{parse_date, parse_decimal, read_json, CliError, CmdResult};
 use crate::output::{table, Out};
 use paydesk_core::invoice::{label, Invoice, InvoiceInput, InvoiceQuery, InvoiceStatus, LineInput};
+use paydesk_core::paylink::PayLink;
 use paydesk_core::payment::{PaymentInput, PaymentMethod};
 use paydesk_core::Paydesk;
+use serde::Serialize;
 
 #[derive(Args)]
 pub struct InvoiceFields {
@@ -66,6 +68,14 @@ pub enum InvoiceCmd {
     Uncollectible { id: i64 },
     /// Delete a draft.
     Delete { id: i64 },
+    /// Show the invoice's pay link, making one if it should have one (also on a draft).
+    /// With --all: finish every pay link an earlier failure left undone.
+    Link {
+        #[arg(required_unless_present = "all")]
+        id: Option<i64>,
+        #[arg(long, conflicts_with = "id")]
+        all: bool,
+    },
     /// Record a payment received outside Stripe.
     Pay {
         id: i64,
@@ -207,6 +217,44 @@ fn show(inv: &Invoice) -> String {
     s
 }
 
+/// An invoice with where its pay link stands after the change. Flattened, so `--json` keeps every
+/// invoice field where scripts expect it and adds `pay_link` and `pay_link_problem`.
+#[derive(Serialize)]
+struct WithLink {
+    #[serde(flatten)]
+    invoice: Invoice,
+    pay_link: Option<PayLink>,
+    /// Why there is no link when there should be one (Stripe unreachable, below the minimum…).
+    pay_link_problem: Option<String>,
+}
+
+/// Brings the invoice's pay link up to date. A Stripe failure isn't the command's failure: the
+/// invoice change is saved, and the link follows on the next `paydesk invoice link --all`.
+async fn with_link(app: &Paydesk, invoice: Invoice) -> WithLink {
+    let (pay_link, pay_link_problem) = match app.stripe().pay_links().sync(invoice.id).await {
+        Ok(link) => (link, None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    WithLink {
+        invoice,
+        pay_link,
+        pay_link_problem,
+    }
+}
+
+fn link_lines(w: &WithLink) -> String {
+    match (&w.pay_link, &w.pay_link_problem) {
+        (Some(l), _) => format!(
+            "\nPay link  {} ({} mode, {})",
+            l.url.as_deref().unwrap_or("(being made)"),
+            l.mode.as_str(),
+            l.amount
+        ),
+        (None, Some(p)) => format!("\nNo pay link yet: {p}"),
+        (None, None) => String::new(),
+    }
+}
+
 pub async fn run(app: &Paydesk, cmd: InvoiceCmd, out: &Out) -> CmdResult {
     match cmd {
         InvoiceCmd::Create(fields) => {
@@ -283,18 +331,25 @@ pub async fn run(app: &Paydesk, cmd: InvoiceCmd, out: &Out) -> CmdResult {
             out.emit(&inv, || show(&inv));
         }
         InvoiceCmd::Finalize { id } => {
-            let inv = app.finalize_invoice(id).await?;
+            let inv = with_link(app, app.finalize_invoice(id).await?).await;
             out.emit(&inv, || {
-                format!("Finalized {}\n{}", label(&inv), show(&inv))
+                format!(
+                    "Finalized {}\n{}{}",
+                    label(&inv.invoice),
+                    show(&inv.invoice),
+                    link_lines(&inv)
+                )
             });
         }
         InvoiceCmd::Void { id } => {
-            let inv = app.void_invoice(id).await?;
-            out.emit(&inv, || format!("Voided {}", label(&inv)));
+            let inv = with_link(app, app.void_invoice(id).await?).await;
+            out.emit(&inv, || {
+                format!("Voided {}{}", label(&inv.invoice), link_lines(&inv))
+            });
         }
         InvoiceCmd::Uncollectible { id } => {
-            let inv = app.mark_uncollectible(id).await?;
-            out.emit(&inv, || format!("Wrote off {}", label(&inv)));
+            let inv = with_link(app, app.mark_uncollectible(id).await?).await;
+            out.emit(&inv, || format!("Wrote off {}", label(&inv.invoice)));
         }
         InvoiceCmd::Delete { id } => {
             app.delete_draft(id).await?;
@@ -321,13 +376,36 @@ pub async fn run(app: &Paydesk, cmd: InvoiceCmd, out: &Out) -> CmdResult {
                 reference,
             };
             app.record_payment(id, &input).await?;
-            let inv = app.invoice(id).await?;
+            let inv = with_link(app, app.invoice(id).await?).await;
             out.emit(&inv, || {
                 format!(
-                    "Recorded {} on {}\n{}",
+                    "Recorded {} on {}\n{}{}",
                     input.amount,
+                    label(&inv.invoice),
+                    show(&inv.invoice),
+                    link_lines(&inv)
+                )
+            });
+        }
+        InvoiceCmd::Link { id: None, .. } => {
+            let (failed, first) = app.stripe().pay_links().sync_all().await?;
+            if let Some(e) = first {
+                return Err(e.into());
+            }
+            out.emit(&serde_json::json!({ "failed": failed }), || {
+                "Every pay link is up to date.".into()
+            });
+        }
+        InvoiceCmd::Link { id: Some(id), .. } => {
+            let link = app.stripe().pay_links().add(id).await?;
+            let inv = app.invoice(id).await?;
+            out.emit(&link, || {
+                format!(
+                    "{}\n{} — {} ({} mode)",
+                    link.url.as_deref().unwrap_or("(being made)"),
                     label(&inv),
-                    show(&inv)
+                    link.amount,
+                    link.mode.as_str()
                 )
             });
         }
