@@ -17,12 +17,20 @@ pub fn focus_main<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// Only https addresses leave the app, and only to the default browser.
+/// Only https addresses leave the app, and only to the default browser. Plain http is allowed to
+/// this computer alone: that is where a Stripe simulator serves its pay pages in development, and
+/// nothing sent there crosses a network.
 fn checked_https_url(url: &str) -> CommandResult<&str> {
     let url = url.trim();
-    let host = url
-        .strip_prefix("https://")
-        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    let host_of = |rest: &str| rest.split(['/', '?', '#']).next().unwrap_or("").to_string();
+    let host = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+        (Some(rest), _) => Some(host_of(rest)),
+        (None, Some(rest)) => Some(host_of(rest)).filter(|h| {
+            let name = h.rsplit_once(':').map_or(h.as_str(), |(name, _)| name);
+            matches!(name, "127.0.0.1" | "localhost" | "[::1]")
+        }),
+        _ => None,
+    };
     match host {
         Some(h) if !h.is_empty() && !h.contains(char::is_whitespace) && !h.contains('@') => Ok(url),
         _ => Err(CommandError {
@@ -90,8 +98,12 @@ mod tests {
     #[test]
     fn only_https_addresses_with_a_host_are_opened() {
         assert!(checked_https_url("https://dashboard.stripe.com/test/payments").is_ok());
+        assert!(checked_https_url("http://127.0.0.1:12111/pay/plink_1").is_ok());
+        assert!(checked_https_url("http://localhost:8080/pay").is_ok());
         for bad in [
             "http://example.com",
+            "http://127.0.0.1.evil.example/",
+            "http://localhost@evil.example/",
             "file:///etc/passwd",
             "javascript:alert(1)",
             "https://",

@@ -4,6 +4,7 @@
 mod commands;
 mod desktop;
 pub mod error;
+mod pay_link_commands;
 mod stripe_commands;
 
 use std::path::PathBuf;
@@ -54,6 +55,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::record_payment,
         commands::refund_payment,
         commands::list_payments,
+        pay_link_commands::invoice_pay_links,
+        pay_link_commands::sync_pay_link,
+        pay_link_commands::add_pay_link,
         stripe_commands::stripe_status,
         stripe_commands::stripe_connect,
         stripe_commands::stripe_refresh,

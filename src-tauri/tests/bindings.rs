@@ -12,6 +12,7 @@ use paydesk_core::invoice::{
     Invoice, InvoiceInput, InvoicePage, InvoiceQuery, InvoiceState, InvoiceStatus, InvoiceSummary,
     Line, LineInput,
 };
+use paydesk_core::paylink::{PayLink, PayLinkState};
 use paydesk_core::payment::{Payment, PaymentInput, PaymentMethod, Refund, RefundInput};
 use paydesk_core::service::{Service, ServiceInput};
 use paydesk_core::staff::{StaffInput, StaffMember};
@@ -68,6 +69,8 @@ fn generated() -> String {
         decl::<Connected>(&cfg),
         decl::<StripeStatus>(&cfg),
         decl::<MissingPermission>(&cfg),
+        decl::<PayLinkState>(&cfg),
+        decl::<PayLink>(&cfg),
     ];
     format!(
         "// Generated from the Rust types by src-tauri/tests/bindings.rs — do not edit by hand.\n\

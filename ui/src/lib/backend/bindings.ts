@@ -175,3 +175,15 @@ export type StripeStatus = { test: StripeConnection | null, live: StripeConnecti
 active: StripeMode | null, };
 
 export type MissingPermission = { label: string, stripe_name: string | null, };
+
+export type PayLinkState = "creating" | "active" | "retiring" | "deactivated" | "used";
+
+export type PayLink = { id: number, invoice_id: number, mode: StripeMode, amount: Money, state: PayLinkState, stripe_id: string | null, 
+/**
+ * `https://buy.stripe.com/…`: what the PDF, the QR code and the email carry.
+ */
+url: string | null, 
+/**
+ * Why the last Stripe call about this link failed, for the owner.
+ */
+last_error: string | null, created_at: string, activated_at: string | null, retired_at: string | null, };
