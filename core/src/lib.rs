@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod invoice;
+pub mod job;
 pub mod money;
 pub mod paylink;
 pub mod payment;

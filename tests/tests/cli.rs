@@ -318,3 +318,30 @@ fn backup_writes_a_database_the_cli_can_open() {
     let clients = json(copy.path(), &["client", "list"]);
     assert_eq!(clients[0]["name"], "Ana");
 }
+
+#[test]
+fn a_job_is_billed_as_deposit_and_final_request_to_the_cent() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    json(d, &["business", "set", "--currency", "EUR"]);
+    let client = json(d, &["client", "add", "--name", "Łukasz Żółć"]);
+    let client = client["id"].to_string();
+    let job = json(
+        d,
+        &[
+            "job", "create", "--client", &client, "--title", "Attic", "--total", "2500.01",
+            "--tax", "20",
+        ],
+    );
+    let id = job["id"].to_string();
+    let deposit = json(d, &["job", "request", &id, "deposit", "--percent", "30"]);
+    assert_eq!(deposit["totals"]["subtotal"]["amount"], "750.00");
+    assert_eq!(deposit["totals"]["total"]["amount"], "900.00");
+    let last = json(d, &["job", "request", &id, "final"]);
+    assert_eq!(last["totals"]["subtotal"]["amount"], "1750.01");
+    let shown = json(d, &["job", "show", &id]);
+    assert_eq!(shown["remaining"]["amount"], "0.00");
+    assert_eq!(shown["requests"].as_array().unwrap().len(), 2);
+    let err = json_err(d, &["job", "request", &id, "custom", "--amount", "1"]);
+    assert_eq!(err["field"], "amount");
+}

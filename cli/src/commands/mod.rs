@@ -4,6 +4,7 @@ pub mod booking;
 pub mod business;
 pub mod client;
 pub mod invoice;
+pub mod job;
 pub mod payment;
 pub mod service;
 pub mod staff;

@@ -298,7 +298,7 @@ impl InvoiceInput {
 }
 
 impl Paydesk {
-    async fn validated_draft(
+    pub(crate) async fn validated_draft(
         &self,
         conn: &mut sqlx::SqliteConnection,
         input: &InvoiceInput,

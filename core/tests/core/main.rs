@@ -6,6 +6,7 @@ mod clients;
 mod dashboard;
 mod database;
 mod invoices;
+mod jobs;
 mod localstripe;
 mod money_props;
 mod numbering;
