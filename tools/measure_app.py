@@ -110,7 +110,7 @@ def main() -> None:
 
     count = driver.execute_script(
         "return window.__TAURI_INTERNALS__.invoke('list_invoices', {query: {search: '', statuses: [], limit: 1, offset: 0}})"
-        ".then(r => r.total)")
+        ".then(r => r.total_count)")
     print(f"invoices in the data folder: {count}")
 
     # Search as typed in the list (includes the UI's 250 ms typing pause) …

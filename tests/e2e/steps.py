@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
 
 TIME_ZONE = "Europe/Paris"
 
@@ -90,6 +91,19 @@ def fill_booking(app, client: str, staff: str, service_label: str, start: str) -
 
 def bookings_on_screen(app) -> list[str]:
     return [b.text for b in app.els("booking")]
+
+
+def booking_of(app, client: str) -> str:
+    """The text of the calendar row of `client`'s booking, once it is on screen."""
+    app.wait.until(lambda _: any(client in b for b in bookings_on_screen(app)))
+    return next(b for b in bookings_on_screen(app) if client in b)
+
+
+def open_move_form(app, client: str) -> None:
+    """Presses "Move…" on the calendar row of `client`'s booking and waits for the filled-in form."""
+    button = f'//li[@data-testid="booking"][.//a[normalize-space(.)="{client}"]]//button[@data-testid="move"]'
+    app.wait.until(EC.element_to_be_clickable((By.XPATH, button))).click()
+    app.wait_text("booking-form", "Move booking")
 
 
 def fill_line(app, index: int, description: str, quantity: str, unit_price: str, tax: str) -> None:

@@ -58,3 +58,28 @@ export function startOfDayUtc(date: string, timeZone: string): string {
 export function dateOf(instant: string, timeZone: string): string {
   return todayIn(timeZone, new Date(instant));
 }
+
+/** The business-local wall-clock time of an instant as "HH:MM" (24-hour, what `<input type="time">` holds). */
+export function timeOf(instant: string, timeZone: string): string {
+  // From parts with hourCycle h23, like todayIn: no engine's pattern data gets a say (and no "24:00").
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).formatToParts(
+    new Date(instant),
+  );
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('hour') === '24' ? '00' : get('hour')}:${get('minute')}`;
+}
+
+/** "HH:MM" → minutes since midnight, or null when it isn't a time. */
+export function minutesOf(time: string): number | null {
+  const m = /^(\d\d):(\d\d)$/.exec(time);
+  if (!m) return null;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  return h < 24 && min < 60 ? h * 60 + min : null;
+}
+
+/** Minutes since midnight → "HH:MM" (within the day). */
+export function timeFromMinutes(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  return `${String(h).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}

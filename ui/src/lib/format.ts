@@ -65,6 +65,26 @@ export function formatDateTime(instant: string): string {
   }).format(new Date(instant));
 }
 
+/**
+ * "Tue 24 Nov, 14:00": the short day and the time of an instant where the business is. The day is
+ * built from its parts with commas dropped from the separators, so engines whose ICU data writes
+ * "Tue, 24 Nov" (WebKitGTK on some distributions) read the same as the others; the order stays the locale's.
+ */
+export function formatDayTime(instant: string): string {
+  const parts = new Intl.DateTimeFormat(locale(), {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    timeZone: session.business.time_zone,
+  }).formatToParts(new Date(instant));
+  const day = parts
+    .map((p) => (p.type === 'literal' ? p.value.replace(/,/g, ' ') : p.value))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return `${day}, ${formatTime(instant)}`;
+}
+
 export function formatWeekday(date: string): string {
   const [y, mo, d] = date.split('-').map(Number);
   return new Intl.DateTimeFormat(locale(), { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(

@@ -220,7 +220,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       const show = (t: string) =>
         new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: db.business.time_zone })
           .format(new Date(t))
-          .replace(',', '');
+          .replace(/,/g, '');
       throw new BackendError('booking_clash', `${staff.name} already has a booking from ${show(other.starts_at)} to ${show(other.ends_at)} (booking ${other.id}).`);
     }
     return { staff, start, end };
@@ -350,6 +350,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
         p.payment_terms_days = u.payment_terms_days;
       }
       if (u.invoice_terms !== undefined && u.invoice_terms !== null) p.invoice_terms = text('invoice_terms', 'Invoice terms', u.invoice_terms, 4000);
+      if (u.save_cards_on_pay !== undefined && u.save_cards_on_pay !== null) p.save_cards_on_pay = u.save_cards_on_pay;
       db.business = p;
       return p;
     },
@@ -422,8 +423,10 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       return b;
     },
     async updateBooking(id, input) {
+      // paydesk-core's update_booking: only a booking still to happen moves, and never onto
+      // another booking holding the same staff member's time (checkSlot, itself excepted).
       const cur = db.bookings.find((b) => b.id === id) ?? throwIt(notFound('Booking', id));
-      if (cur.status !== 'booked') throw conflict(`Booking ${id} is ${cur.status.replace('_', '-')}; it can't be changed.`);
+      if (cur.status !== 'booked') throw conflict(`This booking is ${cur.status.replace('_', '-')}, so it can't be moved.`);
       return replace(db.bookings, toBooking(id, input, cur.status));
     },
     async setBookingStatus(id, status) {
