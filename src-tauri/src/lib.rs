@@ -4,6 +4,7 @@
 mod commands;
 mod desktop;
 pub mod error;
+mod job_commands;
 mod pay_link_commands;
 mod stripe_commands;
 
@@ -55,6 +56,10 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::record_payment,
         commands::refund_payment,
         commands::list_payments,
+        job_commands::list_jobs,
+        job_commands::get_job,
+        job_commands::create_job,
+        job_commands::request_payment,
         pay_link_commands::invoice_pay_links,
         pay_link_commands::sync_pay_link,
         pay_link_commands::add_pay_link,

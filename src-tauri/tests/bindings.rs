@@ -12,6 +12,7 @@ use paydesk_core::invoice::{
     Invoice, InvoiceInput, InvoicePage, InvoiceQuery, InvoiceState, InvoiceStatus, InvoiceSummary,
     Line, LineInput,
 };
+use paydesk_core::job::{Job, JobInput, PaymentRequest, PaymentRequestInput, RequestKind};
 use paydesk_core::paylink::{PayLink, PayLinkState};
 use paydesk_core::payment::{Payment, PaymentInput, PaymentMethod, Refund, RefundInput};
 use paydesk_core::service::{Service, ServiceInput};
@@ -71,6 +72,11 @@ fn generated() -> String {
         decl::<MissingPermission>(&cfg),
         decl::<PayLinkState>(&cfg),
         decl::<PayLink>(&cfg),
+        decl::<RequestKind>(&cfg),
+        decl::<JobInput>(&cfg),
+        decl::<PaymentRequestInput>(&cfg),
+        decl::<PaymentRequest>(&cfg),
+        decl::<Job>(&cfg),
     ];
     format!(
         "// Generated from the Rust types by src-tauri/tests/bindings.rs — do not edit by hand.\n\

@@ -187,3 +187,45 @@ url: string | null,
  * Why the last Stripe call about this link failed, for the owner.
  */
 last_error: string | null, created_at: string, activated_at: string | null, retired_at: string | null, };
+
+export type RequestKind = "deposit" | "progress" | "final" | "custom";
+
+export type JobInput = { client_id: number, title: string, 
+/**
+ * Defaults to the business currency.
+ */
+currency?: string | null, 
+/**
+ * Net of tax.
+ */
+contract_total: string, tax_rate: string, notes: string, };
+
+export type PaymentRequestInput = { kind: RequestKind, amount?: string | null, percent?: string | null, };
+
+export type PaymentRequest = { invoice_id: number, invoice_number: string | null, kind: RequestKind, 
+/**
+ * Net of tax.
+ */
+amount: Money, status: InvoiceStatus, 
+/**
+ * The invoice's total with tax.
+ */
+total: Money, paid: Money, };
+
+export type Job = { id: number, client_id: number, client_name: string, title: string, currency: string, contract_total: Money, tax_rate: string, notes: string, created_at: string, 
+/**
+ * Oldest first.
+ */
+requests: Array<PaymentRequest>, 
+/**
+ * Net, over requests whose invoice isn't void.
+ */
+requested: Money, 
+/**
+ * Net of the contract not yet requested.
+ */
+remaining: Money, 
+/**
+ * Received on the requests' invoices (with tax).
+ */
+paid: Money, };
