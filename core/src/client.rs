@@ -221,6 +221,16 @@ impl Paydesk {
                 client.name
             )));
         }
+        let (jobs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE client_id = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if jobs > 0 {
+            return Err(Error::conflict(format!(
+                "{} has {jobs} job(s), so they can't be deleted.",
+                client.name
+            )));
+        }
         sqlx::query("DELETE FROM clients WHERE id = ?")
             .bind(id)
             .execute(&mut *tx)

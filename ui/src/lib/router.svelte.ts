@@ -1,6 +1,6 @@
 // Hash routing: "#/invoices/12". Hash URLs work from Tauri's file-based origin and the dev server alike.
 
-export const SCREENS = ['dashboard', 'clients', 'services', 'staff', 'calendar', 'invoices', 'payments', 'reports', 'settings'] as const;
+export const SCREENS = ['dashboard', 'clients', 'services', 'staff', 'calendar', 'invoices', 'jobs', 'payments', 'reports', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
 
 export interface Route {

@@ -14,6 +14,7 @@ describe('app shell', () => {
       ['staff', 'Staff'],
       ['calendar', 'Calendar'],
       ['invoices', 'Invoices'],
+      ['jobs', 'Jobs'],
       ['payments', 'Payments'],
       ['reports', 'Reports'],
       ['settings', 'Settings'],

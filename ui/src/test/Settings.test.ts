@@ -80,6 +80,45 @@ describe('settings', () => {
   });
 });
 
+describe('settings → pay links', () => {
+  it('saves "let clients save their card" as it is ticked, and saving the profile later keeps it', async () => {
+    const user = userEvent.setup();
+    const backend = await freshBackend();
+    renderWith(Settings, backend);
+    const box = screen.getByTestId('save_cards_on_pay') as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    expect(screen.getByLabelText('Let clients save their card when they pay online')).toBe(box);
+
+    await user.click(box);
+    expect((await screen.findByTestId('save-cards-saved')).textContent).toBe('Saved.');
+    expect((await backend.getBusiness()).save_cards_on_pay).toBe(true);
+
+    // The profile form was opened before the tick: saving it must not send the old value back.
+    await user.clear(screen.getByTestId('name'));
+    await user.type(screen.getByTestId('name'), 'Salon Zoë');
+    await user.click(screen.getByTestId('save'));
+    await screen.findByTestId('saved');
+    expect(await backend.getBusiness()).toMatchObject({ name: 'Salon Zoë', save_cards_on_pay: true });
+    expect(box.checked).toBe(true);
+  });
+
+  it('puts the box back and says why when saving fails', async () => {
+    const user = userEvent.setup();
+    const backend = await freshBackend();
+    const failing = {
+      ...backend,
+      updateBusiness: async () => {
+        throw new BackendError('database', 'The books are busy; try again in a moment.');
+      },
+    };
+    renderWith(Settings, failing);
+    const box = screen.getByTestId('save_cards_on_pay') as HTMLInputElement;
+    await user.click(box);
+    expect((await screen.findByTestId('save-cards-error')).textContent).toBe('The books are busy; try again in a moment.');
+    expect(box.checked).toBe(false);
+  });
+});
+
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 // jsdom's File has no arrayBuffer() (browsers and WebKitGTK do); read it with FileReader instead.

@@ -11,8 +11,12 @@ import type {
   InvoiceInput,
   InvoicePage,
   InvoiceQuery,
+  Job,
+  JobInput,
+  PayLink,
   Payment,
   PaymentInput,
+  PaymentRequestInput,
   Refund,
   RefundInput,
   Service,
@@ -72,6 +76,27 @@ export interface Backend {
 
   dashboard(): Promise<Dashboard>;
 
+  /** Every pay link the invoice has had, newest first (the live one, if any, is `active`). */
+  invoicePayLinks(invoiceId: number): Promise<PayLink[]>;
+  /**
+   * After finalizing, a payment, a void or a write-off: brings the invoice's pay link in line with
+   * what it asks for now (one live link for exactly the amount due, or none). Null when it has no
+   * live link, e.g. without a Stripe connection. Rejects when Stripe can't take the amount or can't be reached.
+   */
+  syncPayLink(invoiceId: number): Promise<PayLink | null>;
+  /** The owner asked for a link (a draft too). Rejects with code `stripe_not_connected` without Stripe. */
+  addPayLink(invoiceId: number): Promise<PayLink>;
+
+  /** Every job, newest first. */
+  listJobs(): Promise<Job[]>;
+  getJob(id: number): Promise<Job>;
+  createJob(input: JobInput): Promise<Job>;
+  /**
+   * Adds a deposit, progress, final or custom request to the job as a draft invoice (net amounts; the
+   * job's tax rate goes on the invoice). `amount` XOR `percent` of the contract; `final` takes neither.
+   */
+  requestPayment(jobId: number, input: PaymentRequestInput): Promise<Invoice>;
+
   /** The connected Stripe accounts, test and live mode (null where not connected). Asks Stripe nothing. */
   stripeStatus(): Promise<StripeStatus>;
   /**
@@ -88,7 +113,7 @@ export interface Backend {
 
   /** Asks where to save a backup (the OS's save dialog) and writes it; the path, or null if cancelled. */
   saveBackup(): Promise<string | null>;
-  /** Opens an https address in the default browser. */
+  /** Opens an https address (or http on this computer, a simulator's pay page) in the default browser. */
   openExternal(url: string): Promise<void>;
 }
 

@@ -12,6 +12,30 @@ export interface MockDb {
   invoices: T.Invoice[];
   payments: T.Payment[];
   refunds: T.Refund[];
+  jobs: MockJob[];
+  /** Which invoice asks for which part of which job (a deleted draft takes its row with it). */
+  jobRequests: MockJobRequest[];
+  payLinks: T.PayLink[];
+}
+
+/** A job as stored: what `Job` shows besides its requests and the sums over them. */
+export interface MockJob {
+  id: number;
+  client_id: number;
+  title: string;
+  currency: string;
+  contract_total: T.Money;
+  tax_rate: string;
+  notes: string;
+  created_at: string;
+}
+
+export interface MockJobRequest {
+  invoice_id: number;
+  job_id: number;
+  kind: T.RequestKind;
+  /** Net of tax. */
+  amount: T.Money;
 }
 
 const business: T.BusinessProfile = {
@@ -31,7 +55,19 @@ const business: T.BusinessProfile = {
 };
 
 export function seed(seeded: boolean, now: Date): MockDb {
-  const db: MockDb = { business: { ...business }, clients: [], services: [], staff: [], bookings: [], invoices: [], payments: [], refunds: [] };
+  const db: MockDb = {
+    business: { ...business },
+    clients: [],
+    services: [],
+    staff: [],
+    bookings: [],
+    invoices: [],
+    payments: [],
+    refunds: [],
+    jobs: [],
+    jobRequests: [],
+    payLinks: [],
+  };
   if (!seeded) return db;
   const today = todayIn(business.time_zone, now);
   const created = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -128,6 +164,19 @@ export function seed(seeded: boolean, now: Date): MockDb {
   db.payments = [
     { id: 1, invoice_id: 1, amount: { amount: '84.00', currency: 'EUR' }, method: 'card', received_on: addDays(today, -38), reference: '', created_at: created },
     { id: 2, invoice_id: 3, amount: { amount: '20.00', currency: 'EUR' }, method: 'cash', received_on: today, reference: '', created_at: created },
+  ];
+  // A job not yet billed: a contract total to request in parts.
+  db.jobs = [
+    {
+      id: 1,
+      client_id: 3,
+      title: 'Salon window lettering',
+      currency: 'EUR',
+      contract_total: { amount: '1800.00', currency: 'EUR' },
+      tax_rate: '20',
+      notes: '',
+      created_at: created,
+    },
   ];
   return db;
 }

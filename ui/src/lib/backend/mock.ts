@@ -2,10 +2,26 @@
 // closely enough to exercise the UI: field-named validation errors, exact totals, statuses.
 import { BackendError, type Backend } from './backend';
 import type * as T from './types';
-import { add, cmp, computeTotals, currencyDecimals, moneyDec, parseDec, significantDecimals, sub, toMoney, ZERO, type Dec } from '../money';
+import {
+  add,
+  cmp,
+  computeTotals,
+  currencyDecimals,
+  decToString,
+  moneyDec,
+  normalize,
+  parseDec,
+  percentOf,
+  round,
+  significantDecimals,
+  sub,
+  toMoney,
+  ZERO,
+  type Dec,
+} from '../money';
 import { email as emailRule } from '../validate';
 import { addDays, todayIn } from '../dates';
-import { seed } from './mock-seed';
+import { seed, type MockJob } from './mock-seed';
 
 const invalid = (field: string, message: string) => new BackendError('invalid', message, field);
 const conflict = (message: string) => new BackendError('conflict', message);
@@ -55,6 +71,60 @@ function deriveStatus(state: T.InvoiceState, total: T.Money, paid: Dec, refunded
   if (paid.m !== 0n) return 'partially_paid';
   return state === 'uncollectible' ? 'uncollectible' : 'open';
 }
+
+// paydesk-core's currency list (Stripe's presentment currencies).
+const CURRENCIES = new Set(
+  (
+    'AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BWP BYN BZD CAD CDF ' +
+    'CHF CLP CNY COP CRC CVE CZK DJF DKK DOP DZD EGP ETB EUR FJD FKP GBP GEL GIP GMD GNF GTQ GYD HKD HNL HTG ' +
+    'HUF IDR ILS INR ISK JMD JOD JPY KES KGS KHR KMF KRW KWD KYD KZT LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK ' +
+    'MNT MOP MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB ' +
+    'RWF SAR SBD SCR SEK SGD SHP SLE SOS SRD SZL THB TJS TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VND VUV ' +
+    'WST XAF XCD XOF XPF YER ZAR ZMW'
+  ).split(' '),
+);
+
+function knownCurrency(field: string, code: string): string {
+  const c = code.trim().toUpperCase();
+  if (!CURRENCIES.has(c)) throw invalid(field, `"${code.trim()}" is not a currency Paydesk knows. Use a three-letter code such as EUR, USD or JPY.`);
+  return c;
+}
+
+/** "12000.00 EUR", as paydesk-core writes money in its messages. */
+const plain = (m: T.Money) => `${m.amount} ${m.currency}`;
+
+/** Stripe's minimum charge per currency (core/src/money/stripe_units.rs); none where Stripe only gives a USD equivalent. */
+const STRIPE_MIN: Record<string, string> = {
+  ...Object.fromEntries(['USD', 'AUD', 'BRL', 'CAD', 'CHF', 'EUR', 'INR', 'NZD', 'SGD'].map((c) => [c, '0.50'])),
+  GBP: '0.30',
+  ...Object.fromEntries(['AED', 'MYR', 'PLN', 'RON'].map((c) => [c, '2.00'])),
+  BGN: '1.00',
+  CZK: '15.00',
+  DKK: '2.50',
+  HKD: '4.00',
+  HUF: '175.00',
+  JPY: '50',
+  ...Object.fromEntries(['MXN', 'THB'].map((c) => [c, '10.00'])),
+  ...Object.fromEntries(['NOK', 'SEK'].map((c) => [c, '3.00'])),
+};
+
+/** paydesk-core's chargeable_units: what a client may be asked to pay online. */
+function checkChargeable(m: T.Money): void {
+  const min = STRIPE_MIN[m.currency];
+  if (min && cmp(moneyDec(m), parseDec(min)!) < 0) {
+    throw new BackendError('invalid', `Stripe can't take less than ${plain(toMoney(parseDec(min)!, m.currency))} online — record a manual payment instead.`);
+  }
+  // Stripe takes at most 8 digits of its own units (ISK goes to Stripe in hundredths).
+  const max = m.currency === 'ISK' ? toMoney({ m: 999_999n, s: 0 }, 'ISK') : toMoney({ m: 99_999_999n, s: currencyDecimals(m.currency) }, m.currency);
+  if (cmp(moneyDec(m), moneyDec(max)) > 0) throw new BackendError('invalid', `Stripe can take at most ${plain(max)} in one payment.`);
+}
+
+const REQUEST_LABELS: Record<T.RequestKind, string> = {
+  deposit: 'Deposit',
+  progress: 'Progress payment',
+  final: 'Final payment',
+  custom: 'Payment',
+};
 
 const STRIPE_NEEDED =
   'Paydesk needs the secret key (sk_…) or a restricted key (rk_…) from the Stripe Dashboard, under Developers → API keys.';
@@ -275,6 +345,136 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     };
   }
 
+  // ---- Pay links: paydesk-core's paylink::PayLinks::reconcile, with Stripe always answering at once.
+
+  const linksOf = (invoiceId: number) => db.payLinks.filter((l) => l.invoice_id === invoiceId).sort((a, b) => b.id - a.id);
+  const liveLink = (invoiceId: number) => linksOf(invoiceId).find((l) => l.state === 'active') ?? null;
+
+  /** The amount the invoice's live link should ask for now, or null for none. Throws below Stripe's minimum. */
+  function wantedAmount(inv: T.Invoice, keepDraftLink: boolean): T.Money | null {
+    const amount =
+      inv.status === 'open' || inv.status === 'partially_paid'
+        ? inv.amount_due
+        : inv.status === 'draft' && keepDraftLink
+          ? inv.totals.total
+          : null;
+    if (!amount || moneyDec(amount).m === 0n) return null;
+    checkChargeable(amount);
+    return amount;
+  }
+
+  function reconcileLink(invoiceId: number, asked: boolean): T.PayLink | null {
+    const inv = refresh(invoice(invoiceId));
+    const mode = stripe.active;
+    if (!mode) {
+      if (asked) throw new BackendError('stripe_not_connected', "Stripe test mode isn't connected yet. Connect it with your Stripe key first.");
+      return liveLink(invoiceId);
+    }
+    let wanted: T.Money | null = null;
+    let blocked: unknown = null;
+    try {
+      wanted = wantedAmount(inv, asked || liveLink(invoiceId) !== null);
+    } catch (e) {
+      blocked = e;
+    }
+    // A link's amount can't change at Stripe: a stale one is switched off before a new one is made.
+    for (const link of linksOf(invoiceId)) {
+      if (link.state === 'active' && (!wanted || link.mode !== mode || cmp(moneyDec(link.amount), moneyDec(wanted)) !== 0)) {
+        link.state = 'deactivated';
+        link.retired_at = stamp();
+      }
+    }
+    if (blocked) throw blocked;
+    if (!wanted) return null;
+    const live = liveLink(invoiceId);
+    if (live) return live;
+    const id = ++nextId;
+    const stripeId = `plink_mock${String(id).padStart(6, '0')}`;
+    const link: T.PayLink = {
+      id,
+      invoice_id: invoiceId,
+      mode,
+      amount: wanted,
+      state: 'active',
+      stripe_id: stripeId,
+      url: `https://buy.stripe.com/${mode === 'test' ? 'test_' : ''}${stripeId}`,
+      last_error: null,
+      created_at: stamp(),
+      activated_at: stamp(),
+      retired_at: null,
+    };
+    db.payLinks.push(link);
+    return link;
+  }
+
+  // ---- Jobs: paydesk-core's job.rs. Amounts are net of tax.
+
+  const jobRow = (id: number) => db.jobs.find((j) => j.id === id) ?? throwIt(notFound('Job', id));
+
+  function toJob(j: MockJob): T.Job {
+    const requests: T.PaymentRequest[] = [];
+    let requested = ZERO;
+    let paid = ZERO;
+    for (const r of db.jobRequests.filter((x) => x.job_id === j.id).sort((a, b) => a.invoice_id - b.invoice_id)) {
+      const inv = db.invoices.find((i) => i.id === r.invoice_id);
+      if (!inv) continue;
+      refresh(inv);
+      // A voided request gives its part of the contract back.
+      if (inv.state !== 'void') requested = add(requested, moneyDec(r.amount));
+      paid = add(paid, sub(moneyDec(inv.paid), moneyDec(inv.refunded)));
+      requests.push({
+        invoice_id: inv.id,
+        invoice_number: inv.number,
+        kind: r.kind,
+        amount: r.amount,
+        status: inv.status,
+        total: inv.totals.total,
+        paid: inv.paid,
+      });
+    }
+    return {
+      id: j.id,
+      client_id: j.client_id,
+      client_name: client(j.client_id).name,
+      title: j.title,
+      currency: j.currency,
+      contract_total: j.contract_total,
+      tax_rate: j.tax_rate,
+      notes: j.notes,
+      created_at: j.created_at,
+      requests,
+      requested: toMoney(requested, j.currency),
+      remaining: toMoney(sub(moneyDec(j.contract_total), requested), j.currency),
+      paid: toMoney(paid, j.currency),
+    };
+  }
+
+  /** The net amount a request asks for, checked against what is left of the contract. */
+  function requestedAmount(job: T.Job, input: T.PaymentRequestInput): T.Money {
+    const given = (v: string | null | undefined) => v !== null && v !== undefined;
+    if (input.kind === 'final') {
+      if (given(input.amount) || given(input.percent)) {
+        throw invalid('amount', 'A final request asks for whatever is left; leave the amount empty.');
+      }
+      if (moneyDec(job.remaining).m <= 0n) throw conflict(`All of "${job.title}" has been requested already.`);
+      return job.remaining;
+    }
+    let amount: T.Money;
+    if (given(input.amount) && !given(input.percent)) {
+      amount = money('amount', input.amount!, job.currency);
+    } else if (given(input.percent) && !given(input.amount)) {
+      const p = parseDec(percent('percent', 'The percentage', input.percent!, 2))!;
+      amount = toMoney(round(percentOf(moneyDec(job.contract_total), p), currencyDecimals(job.currency)), job.currency);
+    } else {
+      throw invalid('amount', 'Give either an amount or a percentage of the contract.');
+    }
+    if (moneyDec(amount).m <= 0n) throw invalid('amount', 'A request must be for more than zero.');
+    if (cmp(moneyDec(amount), moneyDec(job.remaining)) > 0) {
+      throw invalid('amount', `Only ${plain(job.remaining)} of the contract is left to request (of ${plain(job.contract_total)}).`);
+    }
+    return amount;
+  }
+
   function replace<V extends { id: number }>(list: V[], item: V): V {
     const i = list.findIndex((x) => x.id === item.id);
     list[i] = item;
@@ -375,8 +575,8 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     },
     async deleteClient(id) {
       const c = client(id);
-      if (db.invoices.some((i) => i.client_id === id) || db.bookings.some((b) => b.client_id === id)) {
-        throw conflict(`${c.name} has invoices or bookings, so they can't be deleted.`);
+      if (db.invoices.some((i) => i.client_id === id) || db.bookings.some((b) => b.client_id === id) || db.jobs.some((j) => j.client_id === id)) {
+        throw conflict(`${c.name} has invoices, bookings or jobs, so they can't be deleted.`);
       }
       db.clients = db.clients.filter((x) => x.id !== id);
     },
@@ -471,6 +671,9 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       const cur = invoice(id);
       if (cur.state !== 'draft') throw conflict(`${label(cur)} has been finalized and can't be deleted; void it instead.`);
       db.invoices = db.invoices.filter((i) => i.id !== id);
+      // ON DELETE CASCADE: the draft's pay links and its job request (whose part goes back to the job).
+      db.payLinks = db.payLinks.filter((l) => l.invoice_id !== id);
+      db.jobRequests = db.jobRequests.filter((r) => r.invoice_id !== id);
     },
     async finalizeInvoice(id) {
       const cur = invoice(id);
@@ -595,6 +798,64 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       };
     },
 
+    async invoicePayLinks(invoiceId) {
+      invoice(invoiceId);
+      return linksOf(invoiceId);
+    },
+    async syncPayLink(invoiceId) {
+      return reconcileLink(invoiceId, false);
+    },
+    async addPayLink(invoiceId) {
+      return reconcileLink(invoiceId, true) ?? throwIt(conflict('This invoice has nothing left to pay, so it needs no pay link.'));
+    },
+
+    async listJobs() {
+      return [...db.jobs].sort((a, b) => b.id - a.id).map(toJob);
+    },
+    async getJob(id) {
+      return toJob(jobRow(id));
+    },
+    async createJob(input) {
+      const code = (input.currency ?? '').trim();
+      const currency = code ? knownCurrency('currency', code) : db.business.currency;
+      const title = text('title', 'Job title', input.title, 200, true);
+      const total = money('contract_total', input.contract_total, currency);
+      if (moneyDec(total).m <= 0n) throw invalid('contract_total', 'The contract total must be more than zero.');
+      const tax = parseDec(percent('tax_rate', 'Tax rate', input.tax_rate, 3))!;
+      const notes = text('notes', 'Notes', input.notes, 4000);
+      if (!db.clients.some((c) => c.id === input.client_id)) throw invalid('client_id', 'Choose a client for this job.');
+      const j: MockJob = {
+        id: ++nextId,
+        client_id: input.client_id,
+        title,
+        currency,
+        contract_total: total,
+        tax_rate: decToString(normalize(tax)),
+        notes,
+        created_at: stamp(),
+      };
+      db.jobs.push(j);
+      return toJob(j);
+    },
+    async requestPayment(jobId, input) {
+      const job = toJob(jobRow(jobId));
+      const amount = requestedAmount(job, input);
+      let description = `${REQUEST_LABELS[input.kind]} — ${job.title}`;
+      if (input.kind !== 'final' && input.percent !== null && input.percent !== undefined) {
+        description += ` (${decToString(normalize(parseDec(input.percent)!))}% of ${plain(job.contract_total)})`;
+      }
+      const fields = validateInvoice({
+        client_id: job.client_id,
+        currency: job.currency,
+        lines: [{ description, quantity: '1', unit_price: amount.amount, tax_rate: job.tax_rate, discount_percent: '0', service_id: null }],
+        notes: '',
+      });
+      const inv = { id: ++nextId, number: null, state: 'draft', created_at: stamp(), finalized_at: null, voided_at: null, ...fields } as T.Invoice;
+      db.invoices.push(inv);
+      db.jobRequests.push({ invoice_id: inv.id, job_id: jobId, kind: input.kind, amount });
+      return refresh(inv);
+    },
+
     async stripeStatus() {
       return stripe;
     },
@@ -653,7 +914,10 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       return `/home/owner/paydesk-backup-${today()}${backups > 1 ? `-${backups}` : ''}.sqlite3`;
     },
     async openExternal(url) {
-      if (!/^https:\/\/[^\s/@]+/.test(url.trim())) throw invalid('url', 'Only secure web addresses (https://…) can be opened.');
+      // desktop.rs: https anywhere; plain http only to this computer (a Stripe simulator's pay page).
+      const u = url.trim();
+      const local = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?([/?#]|$)/.test(u);
+      if (!/^https:\/\/[^\s/@?#]+/.test(u) && !local) throw invalid('url', 'Only secure web addresses (https://…) can be opened.');
     },
   };
 

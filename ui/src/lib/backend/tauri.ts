@@ -55,6 +55,15 @@ export const tauriBackend: Backend = {
 
   dashboard: () => call('dashboard'),
 
+  invoicePayLinks: (invoiceId) => call('invoice_pay_links', { invoiceId }),
+  syncPayLink: (invoiceId) => call('sync_pay_link', { invoiceId }),
+  addPayLink: (invoiceId) => call('add_pay_link', { invoiceId }),
+
+  listJobs: () => call('list_jobs'),
+  getJob: (id) => call('get_job', { id }),
+  createJob: (input) => call('create_job', { input }),
+  requestPayment: (jobId, input) => call('request_payment', { jobId, input }),
+
   stripeStatus: () => call('stripe_status'),
   stripeConnect: (key, mode) => call('stripe_connect', { key, mode }),
   stripeRefresh: (mode) => call('stripe_refresh', { mode }),
