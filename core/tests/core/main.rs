@@ -7,6 +7,8 @@ mod dashboard;
 mod database;
 mod invoices;
 mod localstripe;
+mod mail;
+mod mail_oauth;
 mod money_props;
 mod numbering;
 mod payments;

@@ -31,7 +31,7 @@ pub(crate) fn private_keychain() -> Keychain {
 
 /// False (after saying why) when keychain tests are to be skipped; otherwise checks there is a
 /// keychain to talk to, so a missing one fails loudly instead of looking like a Paydesk bug.
-fn keychain_available() -> bool {
+pub(crate) fn keychain_available() -> bool {
     if std::env::var("PAYDESK_NO_KEYCHAIN").as_deref() == Ok("1") {
         eprintln!("SKIPPED keychain part: PAYDESK_NO_KEYCHAIN=1");
         return false;
