@@ -23,6 +23,9 @@ cargo fmt --all -- --check
 step "Rust: clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "Python tools for the tests (aiosmtpd, the mail tests' SMTP server)"
+scripts/python-tools.sh
+
 step "Rust: tests (with a private OS keychain and localstripe on loopback)"
 scripts/localstripe.sh scripts/with-keychain.sh cargo test --workspace --locked 2>&1 | tee -a "$log"
 

@@ -1,6 +1,7 @@
 //! The one error type at the core's boundary. Every message is written for a shop owner: it says what
 //! is wrong and, where it can, what to do. `code()` gives front ends a stable name to act on.
 
+use crate::mail::MailError;
 use crate::money::MoneyError;
 use crate::stripe::StripeError;
 
@@ -38,6 +39,9 @@ pub enum Error {
 
     #[error(transparent)]
     Stripe(#[from] StripeError),
+
+    #[error(transparent)]
+    Mail(#[from] MailError),
 
     /// The computer's keychain couldn't be used. `missing` when the entry simply isn't there.
     #[error("{message}")]
@@ -79,6 +83,7 @@ impl Error {
             Error::Database(_) | Error::Migration(_) => "database",
             Error::Io { .. } => "io",
             Error::Stripe(e) => e.code(),
+            Error::Mail(e) => e.code(),
             Error::Keychain { missing: true, .. } => "keychain_missing",
             Error::Keychain { .. } => "keychain_unavailable",
         }

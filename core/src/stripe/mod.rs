@@ -2,7 +2,8 @@
 //! Stripe call goes through.
 //!
 //! - `key`: what was pasted (secret or restricted key, test or live) and the mistakes people make.
-//! - `keychain`: the key lives in the computer's keychain, never in the database, logs or errors.
+//! - `keychain`: the key lives in the computer's keychain (see [`crate::keychain`]), never in the
+//!   database, logs or errors.
 //! - `client`, `retry`, `errors`: async-stripe's typed requests over our own transport, with
 //!   timeouts, retries that keep the idempotency key, and owner-facing errors.
 //! - `connection`: connect (verify, check permissions, then store), status, disconnect.
@@ -17,7 +18,8 @@ pub mod errors;
 pub mod key;
 pub mod keychain;
 pub mod retry;
-pub mod secret;
+/// `Secret` moved to the crate root (mail passwords are secrets too); this path still works.
+pub use crate::secret;
 
 pub use client::{StripeClient, StripeSettings};
 pub use connection::{Connected, Requirements, Stripe, StripeConnection, StripeStatus};

@@ -173,7 +173,10 @@ async fn bad_jobs_and_requests_are_refused_with_the_field_named_and_nothing_writ
     let j = t.app.create_job(&job(c, "100", "0")).await.unwrap();
     let before = snapshot(&t.app).await;
     let e = t.app.delete_client(c).await.unwrap_err();
-    assert_eq!(e.to_string(), "Zoë Øster has 1 job(s), so they can't be deleted.");
+    assert_eq!(
+        e.to_string(),
+        "Zoë Øster has 1 job(s), so they can't be deleted."
+    );
     let both = PaymentRequestInput {
         kind: RequestKind::Deposit,
         amount: Some(d("10")),

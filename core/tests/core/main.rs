@@ -8,6 +8,8 @@ mod database;
 mod invoices;
 mod jobs;
 mod localstripe;
+mod mail;
+mod mail_oauth;
 mod money_props;
 mod numbering;
 mod pay_links;

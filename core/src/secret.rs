@@ -1,7 +1,7 @@
-//! `Secret`: a Stripe key in memory. It prints as `<redacted>` so that a stray `{:?}` in a log line or
-//! an error message can't leak it, and it is deliberately not `Serialize`, so it can't end up in a
-//! JSON answer or a database row by accident. Read it only where it must go: the keychain and the
-//! `Authorization` header.
+//! `Secret`: a Stripe key, mail server password or OAuth token in memory. It prints as `<redacted>` so
+//! that a stray `{:?}` in a log line or an error message can't leak it, and it is deliberately not
+//! `Serialize`, so it can't end up in a JSON answer or a database row by accident. Read it only where
+//! it must go: the keychain, the `Authorization` header, the SMTP login.
 
 use std::fmt;
 
@@ -13,7 +13,7 @@ impl Secret {
         Secret(value.into())
     }
 
-    /// The key itself. Every call is a place the key leaves this wrapper: keep them few.
+    /// The secret itself. Every call is a place it leaves this wrapper: keep them few.
     pub fn expose(&self) -> &str {
         &self.0
     }
