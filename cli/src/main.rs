@@ -51,6 +51,9 @@ enum Command {
     /// Invoices: create, edit drafts, finalize, void, record payments.
     #[command(subcommand)]
     Invoice(commands::invoice::InvoiceCmd),
+    /// The mail server invoices are sent through.
+    #[command(subcommand)]
+    Email(commands::email::EmailCmd),
     /// Jobs billed in payment requests: deposit, progress, final.
     #[command(subcommand)]
     Job(commands::job::JobCmd),
@@ -85,6 +88,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), commands::CliError> {
         Command::Staff(cmd) => commands::staff::run(&app, cmd, out).await,
         Command::Booking(cmd) => commands::booking::run(&app, cmd, out).await,
         Command::Invoice(cmd) => commands::invoice::run(&app, cmd, out).await,
+        Command::Email(cmd) => commands::email::run(&app, cmd, out).await,
         Command::Job(cmd) => commands::job::run(&app, cmd, out).await,
         Command::Payment(cmd) => commands::payment::run(&app, cmd, out).await,
         Command::Stripe(cmd) => commands::stripe::run(&app, cmd, out).await,

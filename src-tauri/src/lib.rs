@@ -3,6 +3,7 @@
 
 mod commands;
 mod desktop;
+mod email_commands;
 pub mod error;
 mod job_commands;
 mod pay_link_commands;
@@ -56,6 +57,13 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::record_payment,
         commands::refund_payment,
         commands::list_payments,
+        email_commands::email_settings,
+        email_commands::configure_smtp,
+        email_commands::sign_in_email,
+        email_commands::disconnect_email,
+        email_commands::send_test_email,
+        email_commands::invoice_email_draft,
+        email_commands::invoice_emails,
         job_commands::list_jobs,
         job_commands::get_job,
         job_commands::create_job,

@@ -13,6 +13,10 @@ use paydesk_core::invoice::{
     Line, LineInput,
 };
 use paydesk_core::job::{Job, JobInput, PaymentRequest, PaymentRequestInput, RequestKind};
+use paydesk_core::mail::{
+    EmailAuth, EmailSettings, InvoiceEmailDraft, OAuthProvider, OAuthSignIn, SendStatus, SentEmail,
+    SmtpInput, SmtpSecurity,
+};
 use paydesk_core::paylink::{PayLink, PayLinkState};
 use paydesk_core::payment::{Payment, PaymentInput, PaymentMethod, Refund, RefundInput};
 use paydesk_core::service::{Service, ServiceInput};
@@ -77,6 +81,15 @@ fn generated() -> String {
         decl::<PaymentRequestInput>(&cfg),
         decl::<PaymentRequest>(&cfg),
         decl::<Job>(&cfg),
+        decl::<SmtpSecurity>(&cfg),
+        decl::<EmailAuth>(&cfg),
+        decl::<SmtpInput>(&cfg),
+        decl::<EmailSettings>(&cfg),
+        decl::<OAuthProvider>(&cfg),
+        decl::<OAuthSignIn>(&cfg),
+        decl::<InvoiceEmailDraft>(&cfg),
+        decl::<SendStatus>(&cfg),
+        decl::<SentEmail>(&cfg),
     ];
     format!(
         "// Generated from the Rust types by src-tauri/tests/bindings.rs — do not edit by hand.\n\

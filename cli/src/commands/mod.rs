@@ -3,6 +3,7 @@
 pub mod booking;
 pub mod business;
 pub mod client;
+pub mod email;
 pub mod invoice;
 pub mod job;
 pub mod payment;

@@ -229,3 +229,57 @@ remaining: Money,
  * Received on the requests' invoices (with tax).
  */
 paid: Money, };
+
+export type SmtpSecurity = "starttls" | "tls" | "plain";
+
+export type EmailAuth = "password" | "oauth_google" | "oauth_microsoft";
+
+export type SmtpInput = { host: string, 
+/**
+ * Wider than a port so that 0 or 70000 get a clear message instead of a parse error.
+ */
+port: number, security: SmtpSecurity, 
+/**
+ * Empty when the server takes mail without a login (a relay on this computer).
+ */
+username: string, 
+/**
+ * The name clients see ("Salon Zoë"); empty uses the business name.
+ */
+from_name: string, from_address: string, reply_to?: string | null, };
+
+export type EmailSettings = { 
+/**
+ * Always "smtp" for now: the owner's own server.
+ */
+provider: string, host: string, port: number, security: SmtpSecurity, auth: EmailAuth, username: string, from_name: string, from_address: string, reply_to: string | null, 
+/**
+ * Whether the keychain holds the password (or, after "Sign in with…", the sign-in).
+ */
+password_stored: boolean, updated_at: string, };
+
+export type OAuthProvider = "google" | "microsoft";
+
+export type OAuthSignIn = { provider: OAuthProvider, 
+/**
+ * The Gmail or Outlook address to send from; it is also the account to sign in with.
+ */
+email: string, from_name: string, reply_to?: string | null, };
+
+export type InvoiceEmailDraft = { 
+/**
+ * The client's saved address, or empty when there is none.
+ */
+to: string, subject: string, message: string, };
+
+export type SendStatus = "sent" | "failed";
+
+export type SentEmail = { id: number, invoice_id: number, sent_at: string, to: string, subject: string, status: SendStatus, 
+/**
+ * The Message-ID header (`<…@domain>`) of an email that went out.
+ */
+message_id: string | null, 
+/**
+ * Why it failed, as the owner was told; `None` when it was sent.
+ */
+error: string | null, };
