@@ -2,6 +2,7 @@
 //! is wrong and, where it can, what to do. `code()` gives front ends a stable name to act on.
 
 use crate::money::MoneyError;
+use crate::pdf::PdfError;
 use crate::stripe::StripeError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -48,6 +49,10 @@ pub enum Error {
         context: String,
         source: std::io::Error,
     },
+
+    /// An invoice or receipt couldn't be drawn (a logo that won't decode, …).
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
 }
 
 impl Error {
@@ -81,6 +86,7 @@ impl Error {
             Error::Stripe(e) => e.code(),
             Error::Keychain { missing: true, .. } => "keychain_missing",
             Error::Keychain { .. } => "keychain_unavailable",
+            Error::Pdf(e) => e.code(),
         }
     }
 
@@ -88,6 +94,7 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         match self {
             Error::Invalid { field, .. } => Some(field),
+            Error::Pdf(e) => e.field(),
             _ => None,
         }
     }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod invoice;
 pub mod money;
 pub mod payment;
+pub mod pdf;
 pub mod service;
 pub mod staff;
 pub mod stripe;

@@ -10,6 +10,7 @@ mod localstripe;
 mod money_props;
 mod numbering;
 mod payments;
+mod pdf;
 mod real_stripe;
 mod stripe_connection;
 mod support;
