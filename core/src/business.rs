@@ -206,6 +206,15 @@ pub(crate) mod store {
         })
     }
 
+    /// The logo's bytes, if one is set.
+    pub async fn logo(conn: &mut SqliteConnection) -> Result<Option<Vec<u8>>> {
+        let row: Option<(Option<Vec<u8>>,)> =
+            sqlx::query_as("SELECT logo FROM business WHERE id = 1")
+                .fetch_optional(&mut *conn)
+                .await?;
+        Ok(row.and_then(|(bytes,)| bytes))
+    }
+
     pub async fn put(conn: &mut SqliteConnection, p: &BusinessProfile, now: &str) -> Result<()> {
         sqlx::query(
             "UPDATE business SET name = ?, address = ?, email = ?, phone = ?, tax_id = ?, currency = ?,

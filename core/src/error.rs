@@ -3,6 +3,7 @@
 
 use crate::mail::MailError;
 use crate::money::MoneyError;
+use crate::pdf::PdfError;
 use crate::stripe::StripeError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -52,6 +53,10 @@ pub enum Error {
         context: String,
         source: std::io::Error,
     },
+
+    /// An invoice or receipt couldn't be drawn (a logo that won't decode, …).
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
 }
 
 impl Error {
@@ -86,6 +91,7 @@ impl Error {
             Error::Mail(e) => e.code(),
             Error::Keychain { missing: true, .. } => "keychain_missing",
             Error::Keychain { .. } => "keychain_unavailable",
+            Error::Pdf(e) => e.code(),
         }
     }
 
@@ -93,6 +99,7 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         match self {
             Error::Invalid { field, .. } => Some(field),
+            Error::Pdf(e) => e.field(),
             _ => None,
         }
     }

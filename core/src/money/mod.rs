@@ -7,6 +7,7 @@
 
 mod currency;
 pub mod decimal_serde;
+pub mod format;
 pub mod stripe_units;
 
 pub use currency::Currency;

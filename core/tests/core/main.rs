@@ -14,6 +14,8 @@ mod money_props;
 mod numbering;
 mod pay_links;
 mod payments;
+mod pdf;
 mod real_stripe;
+mod sending;
 mod stripe_connection;
 mod support;

@@ -18,14 +18,14 @@ use stripe_sim::{Fault, Mode, Simulator};
 use crate::stripe_connection::{keychain_available, settings};
 use crate::support::{app, client, d, invoice_input, line, TestApp};
 
-struct Shop {
-    t: TestApp,
-    sim: Simulator,
-    s: StripeSettings,
+pub(crate) struct Shop {
+    pub t: TestApp,
+    pub sim: Simulator,
+    pub s: StripeSettings,
 }
 
 impl Shop {
-    fn stripe(&self) -> Stripe {
+    pub fn stripe(&self) -> Stripe {
         self.t.app.stripe_with(self.s.clone())
     }
 
@@ -63,7 +63,7 @@ impl Shop {
             .unwrap()
     }
 
-    async fn links_at_stripe(&self) -> Vec<Value> {
+    pub async fn links_at_stripe(&self) -> Vec<Value> {
         let client = self.stripe().client(StripeMode::Test).await.unwrap();
         let list = client
             .json(
@@ -79,7 +79,7 @@ impl Shop {
     }
 }
 
-async fn shop() -> Option<Shop> {
+pub(crate) async fn shop() -> Option<Shop> {
     if !keychain_available() {
         return None;
     }

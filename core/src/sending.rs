@@ -1,0 +1,130 @@
+//! Sending an invoice, the way an owner thinks of it: one action that finalizes a draft, makes sure
+//! the pay link is right, issues the PDF with that link and emails it. Each step is its own record,
+//! so a failure part-way loses nothing: a finalized invoice stays finalized (ready to send again),
+//! a link Stripe couldn't make yet is made on the next try, and the sent log says why an email
+//! didn't go.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::invoice::{Invoice, InvoiceState};
+use crate::issued_pdf::IssuedPdf;
+use crate::mail::{Mail, SentEmail};
+use crate::paylink::PayLink;
+use crate::stripe::Stripe;
+use crate::validate::optional_email;
+use crate::Paydesk;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SendInvoiceInput {
+    /// Default: the client's saved address.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub to: Option<String>,
+    /// Default: the usual short greeting.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub message: Option<String>,
+}
+
+/// The invoice's PDF as it stands, with where its pay link stands.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PreparedPdf {
+    pub pdf: IssuedPdf,
+    pub pay_link: Option<PayLink>,
+    /// Why the PDF has no pay link although the invoice is due (Stripe unreachable, below the
+    /// minimum, …); `None` when all is well or Stripe isn't connected.
+    pub pay_link_problem: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SendOutcome {
+    pub invoice: Invoice,
+    pub pdf: IssuedPdf,
+    pub pay_link: Option<PayLink>,
+    pub pay_link_problem: Option<String>,
+    pub email: SentEmail,
+}
+
+impl Paydesk {
+    /// Brings the pay link up to date (a sent invoice) and issues the PDF carrying it. A draft's
+    /// PDF is a preview with the link the owner added, if any.
+    pub async fn prepare_pdf(&self, stripe: &Stripe, invoice_id: i64) -> Result<PreparedPdf> {
+        let links = stripe.pay_links();
+        let (pay_link, pay_link_problem) = match links.sync(invoice_id).await {
+            Ok(link) => (link, None),
+            Err(e @ (Error::NotFound { .. } | Error::Database(_))) => return Err(e),
+            // The PDF still goes out, without a link, and the owner is told why.
+            Err(e) => (links.current(invoice_id).await?, Some(e.to_string())),
+        };
+        let pdf = self.issue_pdf(invoice_id, pay_link.as_ref()).await?;
+        Ok(PreparedPdf {
+            pdf,
+            pay_link,
+            pay_link_problem,
+        })
+    }
+
+    /// Finalizes a draft if needed, then emails the invoice with its PDF and pay link.
+    pub async fn send_invoice(
+        &self,
+        stripe: &Stripe,
+        mail: &Mail,
+        invoice_id: i64,
+        input: &SendInvoiceInput,
+    ) -> Result<SendOutcome> {
+        // Everything that can be checked without sending is checked before the draft is finalized,
+        // so a typo in the address doesn't leave a numbered invoice behind.
+        if let Some(to) = &input.to {
+            let to = optional_email("to", to)?;
+            if to.is_empty() {
+                return Err(Error::invalid(
+                    "to",
+                    "Type the address to send the invoice to.",
+                ));
+            }
+        }
+        mail.config().await?;
+        let mut invoice = self.invoice(invoice_id).await?;
+        if invoice.state == InvoiceState::Draft {
+            if input.to.is_none() {
+                let client = self.client(invoice.client_id).await?;
+                if client.email.is_empty() {
+                    return Err(Error::invalid(
+                        "to",
+                        format!(
+                            "{} has no email address saved. Type the address to send to.",
+                            client.name
+                        ),
+                    ));
+                }
+            }
+            invoice = self.finalize_invoice(invoice_id).await?;
+        }
+        let prepared = self.prepare_pdf(stripe, invoice_id).await?;
+        let message = match &input.message {
+            Some(m) => m.clone(),
+            None => mail.invoice_email_draft(invoice_id).await?.message,
+        };
+        let email = mail
+            .send_invoice_email(
+                invoice_id,
+                input.to.clone(),
+                message,
+                prepared.pay_link.as_ref().and_then(|l| l.url.clone()),
+                prepared.pdf.bytes.clone(),
+            )
+            .await?;
+        Ok(SendOutcome {
+            invoice,
+            pdf: prepared.pdf,
+            pay_link: prepared.pay_link,
+            pay_link_problem: prepared.pay_link_problem,
+            email,
+        })
+    }
+}
