@@ -24,9 +24,11 @@ fi
 export PATH="$HOME/.cargo/bin:$PATH"
 
 venv="$target/e2e-venv"
-if [ ! -x "$venv/bin/pytest" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check 'selenium>=4.20,<5' 'pytest>=8,<10'
+# aiosmtpd: the SMTP server the email tests start in-process (tests/e2e/mail_sink.py). A venv made
+# before it was needed gets it added.
+if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'selenium>=4.20,<5' 'pytest>=8,<10' 'aiosmtpd==1.4.*'
 fi
 
 export PAYDESK_SCREENSHOTS="${PAYDESK_SCREENSHOTS:-$target/screenshots}"

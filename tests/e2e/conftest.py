@@ -7,6 +7,10 @@ Stripe: a test that asks for the `stripe_sim` fixture gets its own Stripe simula
 (PAYDESK_STRIPE_SIM_BIN, on a free port), and its window talks to it (PAYDESK_STRIPE_API_BASE).
 Keys go to the private keychain scripts/e2e.sh runs everything in (scripts/with-keychain.sh), under
 a keychain service of the test's own (`app.keychain_service`).
+
+Email: a test that asks for the `smtp_server` fixture gets a real SMTP server (aiosmtpd, in this
+process, see mail_sink.py) on a free loopback port, keeping what it receives. Plain SMTP to loopback
+needs no setting in the app: the test types 127.0.0.1 and the port into Settings → Email.
 """
 
 import json
@@ -222,6 +226,16 @@ def stripe_sim():
         yield StripeSim(f"http://127.0.0.1:{port}/")
     finally:
         _stop(proc)
+
+
+@pytest.fixture
+def smtp_server():
+    """A running SMTP server on 127.0.0.1 (`.port`), with the messages it accepted (`.messages`,
+    `.wait_for(...)`)."""
+    from mail_sink import MailSink  # aiosmtpd is only needed by the tests that send email
+
+    with MailSink() as sink:
+        yield sink
 
 
 @pytest.fixture

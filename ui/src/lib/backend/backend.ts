@@ -27,6 +27,11 @@ import type {
   StripeMode,
   StripeStatus,
   Connected,
+  EmailSettings,
+  InvoiceEmailDraft,
+  OAuthSignIn,
+  SentEmail,
+  SmtpInput,
 } from './types';
 
 /** Everything the UI asks of the backend. One method per Tauri command (snake_case of the name). */
@@ -110,6 +115,28 @@ export interface Backend {
   stripeDisconnect(mode: StripeMode): Promise<boolean>;
   /** Switches the mode new Stripe work uses (it must be connected); the new status. */
   stripeSetActiveMode(mode: StripeMode): Promise<StripeStatus>;
+
+  /** Email as set up (never the password: `password_stored` says whether the keychain has it), or null. */
+  emailSettings(): Promise<EmailSettings | null>;
+  /**
+   * Saves the outgoing mail server. `password` goes to the keychain; null keeps the one saved. Bad input
+   * rejects with the field (`host`, `port`, `security`, `username`, `password`, `from_name`,
+   * `from_address`, `reply_to`). Makes no connection: `sendTestEmail` tries the settings.
+   */
+  configureSmtp(input: SmtpInput, password: string | null): Promise<EmailSettings>;
+  /**
+   * "Sign in with Google/Microsoft": opens the provider's page in the browser and resolves once the owner
+   * has finished there (or rejects: `mail_config` when this build has no sign-in, `mail_sign_in`, …).
+   */
+  signInEmail(input: OAuthSignIn): Promise<EmailSettings>;
+  /** Forgets the mail server, its password and any sign-in; false if email wasn't set up. */
+  disconnectEmail(): Promise<boolean>;
+  /** Sends "Paydesk test email" to `to` with the saved settings; its Message-ID. Bad `to` rejects with field `to`. */
+  sendTestEmail(to: string): Promise<string>;
+  /** What the send-invoice form starts with (the client's address, subject, message). Rejects for drafts and void invoices. */
+  invoiceEmailDraft(invoiceId: number): Promise<InvoiceEmailDraft>;
+  /** Every email sent (or tried) for the invoice, newest first. */
+  invoiceEmails(invoiceId: number): Promise<SentEmail[]>;
 
   /** Asks where to save a backup (the OS's save dialog) and writes it; the path, or null if cancelled. */
   saveBackup(): Promise<string | null>;

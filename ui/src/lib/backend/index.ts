@@ -7,5 +7,6 @@ export async function pickBackend(): Promise<Backend> {
   if (typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window) {
     return (await import('./tauri')).tauriBackend;
   }
-  return (await import('./mock')).createMockBackend();
+  // In the browser demo "Sign in with…" takes a moment, as if the owner were signing in.
+  return (await import('./mock')).createMockBackend({ signInDelayMs: 2000 });
 }

@@ -20,6 +20,17 @@ import {
   type Dec,
 } from '../money';
 import { email as emailRule } from '../validate';
+import {
+  checkFromAddress,
+  checkFromName,
+  checkHost,
+  checkLogin,
+  checkRecipient,
+  checkSecurity,
+  checkUsername,
+  portMessage,
+  serverName,
+} from '../mail';
 import { addDays, todayIn } from '../dates';
 import { seed, type MockJob } from './mock-seed';
 
@@ -166,6 +177,24 @@ export interface MockOptions {
   /** Fill with demo clients, services, bookings and invoices (default true). */
   seeded?: boolean;
   now?: () => Date;
+  /** Whether this "build" can sign in with Google/Microsoft (has OAuth client IDs; default true). */
+  oauth?: boolean;
+  /** How long "Sign in with…" waits, as if the owner were signing in in the browser (default 0). */
+  signInDelayMs?: number;
+}
+
+/** The password the mock's mail server refuses, so tests can exercise a failed login. */
+export const MOCK_WRONG_PASSWORD = 'wrong';
+
+/** Where "Sign in with…" sends email, as core/src/mail/oauth/mod.rs sets up each provider. */
+const OAUTH_SMTP: Record<T.OAuthProvider, { name: string; host: string; port: number; security: T.SmtpSecurity }> = {
+  google: { name: 'Google', host: 'smtp.gmail.com', port: 465, security: 'tls' },
+  microsoft: { name: 'Microsoft', host: 'smtp.office365.com', port: 587, security: 'starttls' },
+};
+
+/** Throws the first of the messages given (core checks fields in order and stops at the first). */
+function first(...checks: [string, string | null][]): void {
+  for (const [field, message] of checks) if (message) throw invalid(field, message);
 }
 
 export function createMockBackend(options: MockOptions = {}): Backend {
@@ -180,6 +209,12 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   const settleActive = () =>
     (stripe.active = chosenMode && stripe[chosenMode] ? chosenMode : stripe.live ? 'live' : stripe.test ? 'test' : null);
   const counters = new Map<string, number>();
+  // Email: the settings row, and what the keychain would hold (the SMTP password, or a sign-in).
+  let emailConfig: Omit<T.EmailSettings, 'password_stored'> | null = null;
+  let smtpPassword: string | null = null;
+  let signedIn: T.OAuthProvider | null = null;
+  // The sent log. Nothing writes to it yet: invoices can't be emailed from the mock (there's no command yet).
+  const sentEmails: T.SentEmail[] = [];
   const today = () => todayIn(db.business.time_zone, now());
   const stamp = () => now().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -473,6 +508,133 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       throw invalid('amount', `Only ${plain(job.remaining)} of the contract is left to request (of ${plain(job.contract_total)}).`);
     }
     return amount;
+  }
+
+  // ---- Email: paydesk-core's mail::settings, send_test and oauth::flow. Nothing leaves the computer:
+  // the "server" accepts every message, except that it refuses the password MOCK_WRONG_PASSWORD and
+  // can't be reached at a host ending in `.invalid`.
+
+  function emailView(): T.EmailSettings | null {
+    if (!emailConfig) return null;
+    const stored = emailConfig.username !== '' && (emailConfig.auth === 'password' ? smtpPassword !== null : signedIn !== null);
+    return { ...emailConfig, password_stored: stored };
+  }
+
+  function configureSmtp(input: T.SmtpInput, password: string | null): T.EmailSettings {
+    const { host, error: hostError } = checkHost(input.host);
+    first(['host', hostError]);
+    if (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535) throw invalid('port', portMessage(input.port));
+    first(
+      ['security', checkSecurity(host, input.security)],
+      ['username', checkUsername(input.username)],
+      ['from_name', checkFromName(input.from_name)],
+      ['from_address', checkFromAddress(input.from_address)],
+      ['reply_to', emailRule(input.reply_to ?? '')],
+    );
+    // The command turns an empty password into "keep the saved one".
+    const given = password === '' ? null : password;
+    const login = checkLogin(input.username, given, smtpPassword !== null);
+    first(['username', login.username], ['password', login.password]);
+    const username = input.username.trim();
+    if (given !== null) smtpPassword = given;
+    if (username === '') smtpPassword = null;
+    signedIn = null;
+    const replyTo = (input.reply_to ?? '').trim();
+    emailConfig = {
+      provider: 'smtp',
+      host,
+      port: input.port,
+      security: input.security,
+      auth: 'password',
+      username,
+      from_name: input.from_name.trim(),
+      from_address: input.from_address.trim(),
+      reply_to: replyTo === '' ? null : replyTo,
+      updated_at: stamp(),
+    };
+    return emailView()!;
+  }
+
+  async function signInEmail(input: T.OAuthSignIn): Promise<T.EmailSettings> {
+    const provider = OAUTH_SMTP[input.provider];
+    first(
+      ['email', checkRecipient(input.email, `Enter the ${provider.name} email address to send from.`)],
+      ['from_name', checkFromName(input.from_name)],
+      ['reply_to', emailRule(input.reply_to ?? '')],
+    );
+    if (options.oauth === false) {
+      throw new BackendError(
+        'mail_config',
+        `Paydesk's email settings are wrong: signing in with ${provider.name} isn't available in this build of Paydesk. ` +
+          "Use your provider's mail server with an app password instead.",
+      );
+    }
+    if (options.signInDelayMs) await new Promise((r) => setTimeout(r, options.signInDelayMs));
+    const address = input.email.trim();
+    const replyTo = (input.reply_to ?? '').trim();
+    emailConfig = {
+      provider: 'smtp',
+      host: provider.host,
+      port: provider.port,
+      security: provider.security,
+      auth: input.provider === 'google' ? 'oauth_google' : 'oauth_microsoft',
+      username: address,
+      from_name: input.from_name.trim(),
+      from_address: address,
+      reply_to: replyTo === '' ? null : replyTo,
+      updated_at: stamp(),
+    };
+    signedIn = input.provider;
+    smtpPassword = null;
+    return emailView()!;
+  }
+
+  function sendTestEmail(to: string): string {
+    first(['to', checkRecipient(to)]);
+    const c = emailConfig ?? throwIt(new BackendError('mail_not_configured', 'Set up email in Settings → Email first.'));
+    const server = serverName(c.host, c.port);
+    if (c.host.endsWith('.invalid')) {
+      throw new BackendError(
+        'mail_unreachable',
+        `Couldn't reach ${server}: no such host. Check the server name and port in Settings → Email, and that this computer is online.`,
+      );
+    }
+    if (c.auth === 'password' && c.username !== '') {
+      if (smtpPassword === null) {
+        throw new BackendError(
+          'mail_password_missing',
+          `There's no password for ${c.username} saved on this computer. Enter it again in Settings → Email.`,
+        );
+      }
+      if (smtpPassword === MOCK_WRONG_PASSWORD) {
+        throw new BackendError(
+          'mail_login',
+          `The mail server refused the username or password for ${c.username}. Check them in Settings → Email. ` +
+            'Gmail, Outlook and iCloud need an app password here, not the one you sign in with. ' +
+            '(The server said: 535 5.7.8 Authentication credentials invalid)',
+        );
+      }
+    }
+    const domain = c.from_address.split('@')[1] ?? 'localhost';
+    const hex = () => Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+    return `<${hex()}${hex()}${hex()}${hex()}.${now().getTime()}@${domain}>`;
+  }
+
+  function invoiceEmailDraft(invoiceId: number): T.InvoiceEmailDraft {
+    const inv = invoice(invoiceId);
+    // core's invoice::label and invoice_email::sendable_number.
+    const label = inv.number ?? `Draft ${inv.id}`;
+    if (inv.state === 'void') throw conflict(`${label} is void, so it isn't sent to the client. Send the invoice that replaced it.`);
+    if (!inv.number || inv.state === 'draft') {
+      throw conflict(`${label} is a draft. Finalize it first, so the client gets an invoice with a number.`);
+    }
+    const c = client(inv.client_id);
+    const name = db.business.name;
+    return {
+      to: c.email,
+      subject: name ? `Invoice ${inv.number} from ${name}` : `Invoice ${inv.number}`,
+      message: `Hello ${c.name},\n\nHere is your invoice ${inv.number}. Thank you!`,
+    };
   }
 
   function replace<V extends { id: number }>(list: V[], item: V): V {
@@ -907,6 +1069,33 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       chosenMode = mode;
       settleActive();
       return stripe;
+    },
+
+    async emailSettings() {
+      return emailView();
+    },
+    async configureSmtp(input, password) {
+      return configureSmtp(input, password);
+    },
+    async signInEmail(input) {
+      return signInEmail(input);
+    },
+    async disconnectEmail() {
+      const was = emailConfig !== null;
+      emailConfig = null;
+      smtpPassword = null;
+      signedIn = null;
+      return was;
+    },
+    async sendTestEmail(to) {
+      return sendTestEmail(to);
+    },
+    async invoiceEmailDraft(invoiceId) {
+      return invoiceEmailDraft(invoiceId);
+    },
+    async invoiceEmails(invoiceId) {
+      invoice(invoiceId);
+      return sentEmails.filter((e) => e.invoice_id === invoiceId).sort((a, b) => b.sent_at.localeCompare(a.sent_at) || b.id - a.id);
     },
 
     async saveBackup() {

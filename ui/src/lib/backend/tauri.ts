@@ -70,6 +70,14 @@ export const tauriBackend: Backend = {
   stripeDisconnect: (mode) => call('stripe_disconnect', { mode }),
   stripeSetActiveMode: (mode) => call('stripe_set_active_mode', { mode }),
 
+  emailSettings: () => call('email_settings'),
+  configureSmtp: (input, password) => call('configure_smtp', { input, password }),
+  signInEmail: (input) => call('sign_in_email', { input }),
+  disconnectEmail: () => call('disconnect_email'),
+  sendTestEmail: (to) => call('send_test_email', { to }),
+  invoiceEmailDraft: (invoiceId) => call('invoice_email_draft', { invoiceId }),
+  invoiceEmails: (invoiceId) => call('invoice_emails', { invoiceId }),
+
   saveBackup: () => call('save_backup'),
   openExternal: (url) => call('open_external', { url }),
 };
