@@ -7,6 +7,7 @@ mod email_commands;
 pub mod error;
 mod job_commands;
 mod pay_link_commands;
+mod send_commands;
 mod stripe_commands;
 
 use std::path::PathBuf;
@@ -68,6 +69,11 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         job_commands::get_job,
         job_commands::create_job,
         job_commands::request_payment,
+        send_commands::send_invoice,
+        send_commands::issued_pdfs,
+        send_commands::open_invoice_pdf,
+        send_commands::save_invoice_pdf,
+        send_commands::save_receipt_pdf,
         pay_link_commands::invoice_pay_links,
         pay_link_commands::sync_pay_link,
         pay_link_commands::add_pay_link,

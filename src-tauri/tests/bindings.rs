@@ -12,6 +12,7 @@ use paydesk_core::invoice::{
     Invoice, InvoiceInput, InvoicePage, InvoiceQuery, InvoiceState, InvoiceStatus, InvoiceSummary,
     Line, LineInput,
 };
+use paydesk_core::issued_pdf::IssuedPdf;
 use paydesk_core::job::{Job, JobInput, PaymentRequest, PaymentRequestInput, RequestKind};
 use paydesk_core::mail::{
     EmailAuth, EmailSettings, InvoiceEmailDraft, OAuthProvider, OAuthSignIn, SendStatus, SentEmail,
@@ -19,6 +20,7 @@ use paydesk_core::mail::{
 };
 use paydesk_core::paylink::{PayLink, PayLinkState};
 use paydesk_core::payment::{Payment, PaymentInput, PaymentMethod, Refund, RefundInput};
+use paydesk_core::sending::{PreparedPdf, SendInvoiceInput, SendOutcome};
 use paydesk_core::service::{Service, ServiceInput};
 use paydesk_core::staff::{StaffInput, StaffMember};
 use paydesk_core::stripe::{
@@ -90,6 +92,10 @@ fn generated() -> String {
         decl::<InvoiceEmailDraft>(&cfg),
         decl::<SendStatus>(&cfg),
         decl::<SentEmail>(&cfg),
+        decl::<IssuedPdf>(&cfg),
+        decl::<PreparedPdf>(&cfg),
+        decl::<SendInvoiceInput>(&cfg),
+        decl::<SendOutcome>(&cfg),
     ];
     format!(
         "// Generated from the Rust types by src-tauri/tests/bindings.rs — do not edit by hand.\n\

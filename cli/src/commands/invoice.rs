@@ -6,8 +6,26 @@ use crate::output::{table, Out};
 use paydesk_core::invoice::{label, Invoice, InvoiceInput, InvoiceQuery, InvoiceStatus, LineInput};
 use paydesk_core::paylink::PayLink;
 use paydesk_core::payment::{PaymentInput, PaymentMethod};
+use paydesk_core::sending::SendInvoiceInput;
 use paydesk_core::Paydesk;
 use serde::Serialize;
+
+/// Writes `bytes` to a file that must not exist yet, so a typo can't overwrite something else.
+pub fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    let io = |source| {
+        CliError::from(paydesk_core::Error::Io {
+            context: format!("Couldn't write {}", path.display()),
+            source,
+        })
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(io)?;
+    file.write_all(bytes).map_err(io)
+}
 
 #[derive(Args)]
 pub struct InvoiceFields {
@@ -68,6 +86,26 @@ pub enum InvoiceCmd {
     Uncollectible { id: i64 },
     /// Delete a draft.
     Delete { id: i64 },
+    /// Write the invoice's PDF (with its pay link and QR code) to a file. A sent invoice's PDF is
+    /// kept as a version; a draft's is a preview.
+    Pdf {
+        id: i64,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Email the invoice with its PDF and pay link (a draft is finalized first). Resending is the
+    /// same command.
+    Send {
+        id: i64,
+        /// Default: the client's saved address.
+        #[arg(long)]
+        to: Option<String>,
+        /// Default: a short greeting.
+        #[arg(long)]
+        message: Option<String>,
+    },
+    /// The emails sent (or tried) for the invoice, newest first.
+    Emails { id: i64 },
     /// Show the invoice's pay link, making one if it should have one (also on a draft).
     /// With --all: finish every pay link an earlier failure left undone.
     Link {
@@ -385,6 +423,69 @@ pub async fn run(app: &Paydesk, cmd: InvoiceCmd, out: &Out) -> CmdResult {
                     show(&inv.invoice),
                     link_lines(&inv)
                 )
+            });
+        }
+        InvoiceCmd::Pdf { id, out: path } => {
+            let prepared = app.prepare_pdf(&app.stripe(), id).await?;
+            write_new_file(&path, &prepared.pdf.bytes)?;
+            out.emit(&prepared, || {
+                let mut s = format!(
+                    "Wrote {} ({} bytes{})",
+                    path.display(),
+                    prepared.pdf.bytes.len(),
+                    match prepared.pdf.version {
+                        0 => ", draft preview".to_string(),
+                        v => format!(", version {v}"),
+                    }
+                );
+                if let Some(l) = prepared.pay_link.as_ref().and_then(|l| l.url.as_deref()) {
+                    s.push_str(&format!("\nPay link  {l}"));
+                }
+                if let Some(p) = &prepared.pay_link_problem {
+                    s.push_str(&format!("\nNo pay link yet: {p}"));
+                }
+                s
+            });
+        }
+        InvoiceCmd::Send { id, to, message } => {
+            let input = SendInvoiceInput { to, message };
+            let sent = app
+                .send_invoice(&app.stripe(), &app.mail(), id, &input)
+                .await?;
+            out.emit(&sent, || {
+                let mut s = format!(
+                    "Sent {} to {} with {}",
+                    label(&sent.invoice),
+                    sent.email.to,
+                    sent.pdf.file_name
+                );
+                if let Some(l) = sent.pay_link.as_ref().and_then(|l| l.url.as_deref()) {
+                    s.push_str(&format!("\nPay link  {l}"));
+                }
+                if let Some(p) = &sent.pay_link_problem {
+                    s.push_str(&format!("\nSent without a pay link: {p}"));
+                }
+                s
+            });
+        }
+        InvoiceCmd::Emails { id } => {
+            let log = app.mail().sent_emails(id).await?;
+            out.emit(&log, || {
+                if log.is_empty() {
+                    return "Not emailed yet.".into();
+                }
+                let rows = log
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.sent_at.format("%Y-%m-%d %H:%M").to_string(),
+                            e.to.clone(),
+                            e.status.as_str().into(),
+                            e.error.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect::<Vec<_>>();
+                table(&["SENT (UTC)", "TO", "STATUS", "WHY IT FAILED"], &rows)
             });
         }
         InvoiceCmd::Link { id: None, .. } => {

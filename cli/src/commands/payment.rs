@@ -26,10 +26,27 @@ pub enum PaymentCmd {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Write a payment's receipt as a PDF.
+    Receipt {
+        payment_id: i64,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
 }
 
 pub async fn run(app: &Paydesk, cmd: PaymentCmd, out: &Out) -> CmdResult {
     match cmd {
+        PaymentCmd::Receipt {
+            payment_id,
+            out: path,
+        } => {
+            let pdf = app.payment_receipt_pdf(payment_id).await?;
+            super::invoice::write_new_file(&path, &pdf)?;
+            out.emit(
+                &serde_json::json!({ "path": path, "bytes": pdf.len() }),
+                || format!("Wrote {} ({} bytes)", path.display(), pdf.len()),
+            );
+        }
         PaymentCmd::List { from, to } => {
             let today = app.today().await?;
             let from = match from {

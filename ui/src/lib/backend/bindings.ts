@@ -283,3 +283,32 @@ message_id: string | null,
  * Why it failed, as the owner was told; `None` when it was sent.
  */
 error: string | null, };
+
+export type IssuedPdf = { invoice_id: number, 
+/**
+ * 1, 2, …; 0 for a draft's preview, which isn't kept.
+ */
+version: number, pay_link_id: number | null, created_at: string, size: number, 
+/**
+ * The file name a client sees, e.g. `INV-2026-0001.pdf` (`-v2` for later versions).
+ */
+file_name: string, };
+
+export type PreparedPdf = { pdf: IssuedPdf, pay_link: PayLink | null, 
+/**
+ * Why the PDF has no pay link although the invoice is due (Stripe unreachable, below the
+ * minimum, …); `None` when all is well or Stripe isn't connected.
+ */
+pay_link_problem: string | null, };
+
+export type SendInvoiceInput = { 
+/**
+ * Default: the client's saved address.
+ */
+to?: string | null, 
+/**
+ * Default: the usual short greeting.
+ */
+message?: string | null, };
+
+export type SendOutcome = { invoice: Invoice, pdf: IssuedPdf, pay_link: PayLink | null, pay_link_problem: string | null, email: SentEmail, };

@@ -1,0 +1,229 @@
+//! The `paydesk` binary sends an invoice: finalize against the Stripe simulator, a PDF whose link
+//! and QR code open the simulator's pay page for exactly the amount due, and an email carrying that
+//! PDF on a real SMTP server (aiosmtpd) on loopback. Needs scripts/with-keychain.sh (the Stripe key)
+//! and scripts/python-tools.sh (aiosmtpd), as scripts/test.sh provides.
+
+use paydesk_system_tests::paydesk_bin;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use stripe_sim::{Mode, Simulator};
+
+struct SmtpServer {
+    port: u16,
+    maildir: tempfile::TempDir,
+    child: Child,
+}
+
+impl SmtpServer {
+    fn start() -> SmtpServer {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let venv = std::env::var_os("PAYDESK_PY_VENV")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target/py-venv"));
+        let python = venv.join("bin/python");
+        assert!(
+            python.exists(),
+            "needs aiosmtpd in {}: run scripts/python-tools.sh",
+            venv.display()
+        );
+        let maildir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(python)
+            .arg(root.join("tests/smtp/smtp_server.py"))
+            .arg("--maildir")
+            .arg(maildir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the SMTP server");
+        let mut ready = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut ready)
+            .unwrap();
+        let port = ready
+            .trim()
+            .strip_prefix("READY ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("SMTP server didn't start: {ready:?}"));
+        SmtpServer {
+            port,
+            maildir,
+            child,
+        }
+    }
+
+    fn first_message(&self) -> Vec<u8> {
+        std::fs::read(self.maildir.path().join("1.eml")).expect("an email arrived")
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn paydesk(dir: &Path, env: &[(&str, &str)], args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(paydesk_bin())
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--json")
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start paydesk");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn ok(out: Output) -> Value {
+    assert!(
+        out.status.success(),
+        "paydesk failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+fn tool(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e} (run scripts/setup-debian.sh)"));
+    assert!(out.status.success(), "{program} {args:?} failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn finalize_pdf_and_email_from_the_command_line() {
+    if std::env::var("PAYDESK_NO_KEYCHAIN").as_deref() == Ok("1") {
+        eprintln!("SKIPPED: PAYDESK_NO_KEYCHAIN=1");
+        return;
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt.block_on(Simulator::start());
+    let smtp = SmtpServer::start();
+    let base = sim.base_url();
+    let service = format!("paydesk-systest-send-{}", std::process::id());
+    let env = [
+        ("PAYDESK_STRIPE_API_BASE", base.as_str()),
+        ("PAYDESK_KEYCHAIN_SERVICE", service.as_str()),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |args: &[&str]| ok(paydesk(d, &env, args, ""));
+
+    ok(paydesk(
+        d,
+        &env,
+        &["stripe", "connect"],
+        &sim.secret_key(Mode::Test),
+    ));
+    run(&[
+        "business",
+        "set",
+        "--name",
+        "Salon Zoë",
+        "--currency",
+        "EUR",
+    ]);
+    let port = smtp.port.to_string();
+    run(&[
+        "email",
+        "set",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--security",
+        "plain",
+        "--from-address",
+        "desk@salon.example",
+    ]);
+    run(&[
+        "client",
+        "add",
+        "--name",
+        "José Núñez",
+        "--email",
+        "jose@example.com",
+    ]);
+    run(&[
+        "invoice",
+        "create",
+        "--client",
+        "1",
+        "--line",
+        "Corte|1|45|20",
+    ]);
+
+    let finalized = run(&["invoice", "finalize", "1"]);
+    assert_eq!(finalized["number"], "INV-2026-0001");
+    let url = finalized["pay_link"]["url"].as_str().unwrap().to_string();
+    assert!(url.starts_with(&base), "{url}");
+    assert_eq!(finalized["pay_link_problem"], Value::Null);
+
+    let pdf = d.join("INV-2026-0001.pdf");
+    let written = run(&["invoice", "pdf", "1", "--out", pdf.to_str().unwrap()]);
+    assert_eq!(written["pdf"]["version"], 1);
+    assert_eq!(
+        tool("pdfinfo", &["-url", pdf.to_str().unwrap()])
+            .lines()
+            .count(),
+        2
+    );
+    assert!(tool("pdfinfo", &["-url", pdf.to_str().unwrap()]).contains(&url));
+    let png = d.join("page");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            png.to_str().unwrap(),
+        ],
+    );
+    let qr = tool(
+        "zbarimg",
+        &["--raw", "-q", d.join("page.png").to_str().unwrap()],
+    );
+    assert_eq!(qr.trim(), url);
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(
+        text.contains("José Núñez") && text.contains("54.00"),
+        "{text}"
+    );
+
+    let sent = run(&["invoice", "send", "1", "--message", "¡Gracias!"]);
+    assert_eq!(sent["email"]["to"], "jose@example.com");
+    assert_eq!(sent["email"]["status"], "sent");
+    let raw = smtp.first_message();
+    let message = String::from_utf8_lossy(&raw);
+    assert!(
+        message.contains("filename=\"INV-2026-0001.pdf\""),
+        "{message}"
+    );
+    assert!(message.contains(&url));
+    let log = run(&["invoice", "emails", "1"]);
+    assert_eq!(log.as_array().unwrap().len(), 1);
+
+    // The link on the PDF pays exactly the amount due.
+    let session = sim.pay_link(&url, "4242424242424242", None).unwrap();
+    assert_eq!(session["amount_total"], 5400);
+}
