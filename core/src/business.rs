@@ -33,6 +33,8 @@ pub struct BusinessProfile {
     pub invoice_terms: String,
     /// Whether a client paying a pay link may keep their card on file for later charges.
     pub save_cards_on_pay: bool,
+    /// The invoice template's colour, `#RRGGBB`.
+    pub accent_color: String,
 }
 
 impl BusinessProfile {
@@ -70,6 +72,8 @@ pub struct BusinessUpdate {
     pub invoice_terms: Option<String>,
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub save_cards_on_pay: Option<bool>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub accent_color: Option<String>,
 }
 
 /// The largest logo accepted: enough for a crisp print header, small enough for every email.
@@ -101,6 +105,34 @@ fn validate_locale(text: &str) -> Result<String> {
             "locale",
             format!("\"{t}\" isn't a locale. Use a tag like en-US, fr-FR or ja-JP."),
         ))
+    }
+}
+
+/// `#RRGGBB` (or `RRGGBB`), upper-cased. Any colour is the owner's choice: the PDF uses it only for
+/// accents, never for the text that must stay readable.
+fn validate_color(text: &str) -> Result<String> {
+    let t = text.trim();
+    let hex = t.strip_prefix('#').unwrap_or(t);
+    if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(format!("#{}", hex.to_ascii_uppercase()))
+    } else {
+        Err(Error::invalid(
+            "accent_color",
+            format!("\"{t}\" isn't a colour. Use the #RRGGBB form, e.g. #0D54BF."),
+        ))
+    }
+}
+
+impl BusinessProfile {
+    /// The accent colour as red, green, blue from 0 to 255.
+    pub fn accent_rgb(&self) -> (u8, u8, u8) {
+        let hex = self.accent_color.trim_start_matches('#');
+        let part = |i: usize| {
+            hex.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .unwrap_or(0)
+        };
+        (part(0), part(2), part(4))
     }
 }
 
@@ -147,6 +179,9 @@ fn apply(mut p: BusinessProfile, u: BusinessUpdate) -> Result<BusinessProfile> {
     if let Some(v) = u.save_cards_on_pay {
         p.save_cards_on_pay = v;
     }
+    if let Some(v) = u.accent_color {
+        p.accent_color = validate_color(&v)?;
+    }
     Ok(p)
 }
 
@@ -179,12 +214,14 @@ pub(crate) mod store {
         payment_terms_days: i64,
         invoice_terms: String,
         save_cards_on_pay: bool,
+        accent_color: String,
     }
 
     pub async fn get(conn: &mut SqliteConnection) -> Result<BusinessProfile> {
         let r: Row = sqlx::query_as(
             "SELECT name, address, email, phone, tax_id, logo IS NOT NULL AS has_logo, currency, time_zone,
-                    locale, invoice_number_format, payment_terms_days, invoice_terms, save_cards_on_pay
+                    locale, invoice_number_format, payment_terms_days, invoice_terms, save_cards_on_pay,
+                    accent_color
              FROM business WHERE id = 1",
         )
         .fetch_one(&mut *conn)
@@ -203,6 +240,7 @@ pub(crate) mod store {
             payment_terms_days: u32::try_from(r.payment_terms_days).unwrap_or(0),
             invoice_terms: r.invoice_terms,
             save_cards_on_pay: r.save_cards_on_pay,
+            accent_color: r.accent_color,
         })
     }
 
@@ -219,7 +257,7 @@ pub(crate) mod store {
         sqlx::query(
             "UPDATE business SET name = ?, address = ?, email = ?, phone = ?, tax_id = ?, currency = ?,
                     time_zone = ?, locale = ?, invoice_number_format = ?, payment_terms_days = ?,
-                    invoice_terms = ?, save_cards_on_pay = ?, updated_at = ?
+                    invoice_terms = ?, save_cards_on_pay = ?, accent_color = ?, updated_at = ?
              WHERE id = 1",
         )
         .bind(&p.name)
@@ -234,6 +272,7 @@ pub(crate) mod store {
         .bind(i64::from(p.payment_terms_days))
         .bind(&p.invoice_terms)
         .bind(p.save_cards_on_pay)
+        .bind(&p.accent_color)
         .bind(now)
         .execute(&mut *conn)
         .await?;

@@ -43,6 +43,9 @@ pub enum BusinessCmd {
         /// Let clients paying a pay link keep their card on file for later charges (true/false).
         #[arg(long)]
         save_cards_on_pay: Option<bool>,
+        /// The invoice template's colour, #RRGGBB.
+        #[arg(long)]
+        accent_color: Option<String>,
     },
     /// Set the logo printed on invoices (PNG or JPEG, at most 1 MB), or remove it with --remove.
     Logo {
@@ -65,6 +68,7 @@ fn show(p: &BusinessProfile) -> String {
         ("Locale", &p.locale),
         ("Numbering", &p.invoice_number_format),
         ("Terms", &p.invoice_terms),
+        ("Colour", &p.accent_color),
     ]
     .iter()
     .map(|(k, v)| format!("{k:<10} {v}"))
@@ -104,6 +108,7 @@ pub async fn run(app: &Paydesk, cmd: BusinessCmd, out: &Out) -> CmdResult {
             payment_terms_days,
             invoice_terms,
             save_cards_on_pay,
+            accent_color,
         } => {
             let p = app
                 .update_business(BusinessUpdate {
@@ -119,6 +124,7 @@ pub async fn run(app: &Paydesk, cmd: BusinessCmd, out: &Out) -> CmdResult {
                     payment_terms_days,
                     invoice_terms,
                     save_cards_on_pay,
+                    accent_color,
                 })
                 .await?;
             out.emit(&p, || show(&p));

@@ -59,7 +59,6 @@ impl Style {
 
 pub(crate) const INK: (f32, f32, f32) = (0.11, 0.12, 0.14);
 pub(crate) const MUTED: (f32, f32, f32) = (0.38, 0.40, 0.44);
-pub(crate) const ACCENT: (f32, f32, f32) = (0.05, 0.33, 0.75);
 pub(crate) const ALERT: (f32, f32, f32) = (0.72, 0.11, 0.11);
 pub(crate) const RULE: (f32, f32, f32) = (0.82, 0.84, 0.87);
 pub(crate) const SHADE: (f32, f32, f32) = (0.95, 0.96, 0.97);

@@ -54,6 +54,8 @@ pub struct InvoiceDocument {
     pub terms: String,
     /// Where the client can pay online; printed as a link and a QR code.
     pub pay_url: Option<String>,
+    /// The template colour (red, green, blue) for the pay block.
+    pub accent: (u8, u8, u8),
     /// When the PDF is made (the app clock): its creation date.
     pub created: DateTime<Utc>,
 }
@@ -151,6 +153,7 @@ impl InvoiceDocument {
             notes: invoice.notes.trim().to_string(),
             terms: invoice.terms.trim().to_string(),
             pay_url: pay_url.filter(|u| payable && !u.trim().is_empty()),
+            accent: business.accent_rgb(),
             created: now,
         }
     }

@@ -5,7 +5,7 @@
 #![allow(clippy::float_arithmetic)]
 
 use super::blocks::{self, Flow, BODY, BOLD, LEFT, RIGHT, SMALL};
-use super::canvas::{Canvas, Style, ACCENT, MUTED, RULE, SHADE};
+use super::canvas::{Canvas, Style, MUTED, RULE, SHADE};
 use super::file::Meta;
 use super::fonts::Face;
 use super::invoice::{InvoiceDocument, ItemRow, TotalRow};
@@ -28,8 +28,18 @@ const DESC_W: f32 = QTY_R - QTY_W - 2.0 - DESC_X;
 const CELL_PAD: f32 = 1.8;
 const HEAD: Style = Style::new(Face::Bold, 8.0);
 
-const PAY_TITLE: Style = Style::new(Face::Bold, 13.0).colored(ACCENT);
-const PAY_URL: Style = Style::new(Face::Regular, 8.5).colored(ACCENT);
+const PAY_TITLE: Style = Style::new(Face::Bold, 13.0);
+const PAY_URL: Style = Style::new(Face::Regular, 8.5);
+
+/// The template colour as PDF's 0–1 components.
+fn accent(doc: &InvoiceDocument) -> (f32, f32, f32) {
+    let (r, g, b) = doc.accent;
+    (
+        f32::from(r) / 255.0,
+        f32::from(g) / 255.0,
+        f32::from(b) / 255.0,
+    )
+}
 
 /// Draws the invoice. Pure: everything it prints is in `doc`.
 pub fn render_invoice(doc: &InvoiceDocument) -> Result<Vec<u8>, PdfError> {
@@ -71,7 +81,7 @@ pub fn render_invoice(doc: &InvoiceDocument) -> Result<Vec<u8>, PdfError> {
     flow.y += 4.0;
     totals(&mut canvas, &mut flow, &doc.totals);
     if let Some(url) = &doc.pay_url {
-        pay_block(&mut canvas, &mut flow, url, &doc.amount_due)?;
+        pay_block(&mut canvas, &mut flow, url, &doc.amount_due, accent(doc))?;
     }
     flow.text_block(&mut canvas, "NOTES", &doc.notes, BODY);
     flow.text_block(
@@ -167,6 +177,7 @@ fn pay_block(
     flow: &mut Flow,
     url: &str,
     amount_due: &str,
+    color: (f32, f32, f32),
 ) -> Result<(), PdfError> {
     const PAD: f32 = 4.0;
     let qr = QrMark::new(url)?;
@@ -189,7 +200,12 @@ fn pay_block(
 
     let x = LEFT + PAD;
     let mut y = top + PAD;
-    canvas.text(x, y + PAY_TITLE.ascent(), PAY_TITLE, "Pay online");
+    canvas.text(
+        x,
+        y + PAY_TITLE.ascent(),
+        PAY_TITLE.colored(color),
+        "Pay online",
+    );
     y += PAY_TITLE.line_height() + 2.0;
     canvas.text(
         x,
@@ -201,7 +217,7 @@ fn pay_block(
     let hint = "Scan the code with your phone's camera, or open this address:";
     canvas.text(x, y + SMALL.ascent(), SMALL, hint);
     y += SMALL.line_height();
-    blocks::lines(canvas, x, y, PAY_URL, &url_lines);
+    blocks::lines(canvas, x, y, PAY_URL.colored(color), &url_lines);
     canvas.link(LEFT, top, RIGHT - LEFT, h, url);
     flow.y = top + h + 8.0;
     Ok(())

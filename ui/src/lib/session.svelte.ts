@@ -16,6 +16,7 @@ export const DEFAULT_BUSINESS: BusinessProfile = {
   payment_terms_days: 30,
   invoice_terms: '',
   save_cards_on_pay: false,
+  accent_color: '#0D54BF',
 };
 
 export const session = $state({

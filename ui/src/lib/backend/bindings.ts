@@ -25,9 +25,13 @@ invoice_terms: string,
 /**
  * Whether a client paying a pay link may keep their card on file for later charges.
  */
-save_cards_on_pay: boolean, };
+save_cards_on_pay: boolean, 
+/**
+ * The invoice template's colour, `#RRGGBB`.
+ */
+accent_color: string, };
 
-export type BusinessUpdate = { name?: string | null, address?: string | null, email?: string | null, phone?: string | null, tax_id?: string | null, currency?: string | null, time_zone?: string | null, locale?: string | null, invoice_number_format?: string | null, payment_terms_days?: number | null, invoice_terms?: string | null, save_cards_on_pay?: boolean | null, };
+export type BusinessUpdate = { name?: string | null, address?: string | null, email?: string | null, phone?: string | null, tax_id?: string | null, currency?: string | null, time_zone?: string | null, locale?: string | null, invoice_number_format?: string | null, payment_terms_days?: number | null, invoice_terms?: string | null, save_cards_on_pay?: boolean | null, accent_color?: string | null, };
 
 export type MonthTotals = { 
 /**

@@ -52,6 +52,7 @@ const business: T.BusinessProfile = {
   payment_terms_days: 14,
   invoice_terms: 'Payment within 14 days. Thank you!',
   save_cards_on_pay: false,
+  accent_color: '#0D54BF',
 };
 
 export function seed(seeded: boolean, now: Date): MockDb {
