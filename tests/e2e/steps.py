@@ -111,3 +111,18 @@ def fill_line(app, index: int, description: str, quantity: str, unit_price: str,
     app.type(f"lines[{index}].quantity", quantity)
     app.type(f"lines[{index}].unit_price", unit_price)
     app.type(f"lines[{index}].tax_rate", tax)
+
+
+def connect_stripe(app, stripe_sim) -> None:
+    """Connects the test's Stripe simulator in Settings → Stripe with its test-mode key."""
+    app.nav("settings")
+    app.wait_text("stripe-form", "Connect Stripe")
+    app.type("stripe-key", stripe_sim.test_key)
+    app.click("stripe-connect")
+    app.wait_text("stripe-tile-test", "Connected")
+
+
+def link_url(app) -> str:
+    """The pay link's address on screen now, or "" while there is none."""
+    found = app.els("pay-link-url")
+    return found[0].get_property("value") if found else ""

@@ -7,23 +7,9 @@ import urllib.request
 
 from selenium.webdriver.common.by import By
 
-from steps import add_client, fill_line, set_up_business
+from steps import add_client, connect_stripe, fill_line, link_url, set_up_business
 
 CLIENT = "Zoë Øster"
-
-
-def connect_stripe(app, stripe_sim) -> None:
-    app.nav("settings")
-    app.wait_text("stripe-form", "Connect Stripe")
-    app.type("stripe-key", stripe_sim.test_key)
-    app.click("stripe-connect")
-    app.wait_text("stripe-tile-test", "Connected")
-
-
-def link_url(app) -> str:
-    """The pay link's address on screen now, or "" while there is none."""
-    found = app.els("pay-link-url")
-    return found[0].get_property("value") if found else ""
 
 
 def pay_page_status(url: str) -> int:

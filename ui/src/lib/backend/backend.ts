@@ -29,7 +29,11 @@ import type {
   Connected,
   EmailSettings,
   InvoiceEmailDraft,
+  IssuedPdf,
   OAuthSignIn,
+  PreparedPdf,
+  SendInvoiceInput,
+  SendOutcome,
   SentEmail,
   SmtpInput,
 } from './types';
@@ -137,6 +141,23 @@ export interface Backend {
   invoiceEmailDraft(invoiceId: number): Promise<InvoiceEmailDraft>;
   /** Every email sent (or tried) for the invoice, newest first. */
   invoiceEmails(invoiceId: number): Promise<SentEmail[]>;
+  /**
+   * Emails the invoice with its PDF: finalizes a draft first, brings the pay link up to date and
+   * issues the PDF (a new version when the balance or link changed). `to` null: the client's saved
+   * address; `message` null: the usual greeting. Rejects before anything changes for a bad `to`
+   * (field `to`) or without email set up (`mail_not_configured`); a mail server failure rejects
+   * after the draft was finalized, and the sent log keeps a `failed` row with the reason. A Stripe
+   * problem doesn't stop the email: `pay_link_problem` says why the PDF has no link.
+   */
+  sendInvoice(invoiceId: number, input: SendInvoiceInput): Promise<SendOutcome>;
+  /** The PDF versions the invoice was issued as, newest first (none for a draft). */
+  issuedPdfs(invoiceId: number): Promise<IssuedPdf[]>;
+  /** Writes the invoice's current PDF (a draft's preview too) and opens it in the computer's PDF viewer. */
+  openInvoicePdf(invoiceId: number): Promise<PreparedPdf>;
+  /** Asks where to save the invoice's PDF (the OS's save dialog) and writes it; the path, or null if cancelled. */
+  saveInvoicePdf(invoiceId: number): Promise<string | null>;
+  /** The same for a payment's receipt. */
+  saveReceiptPdf(paymentId: number): Promise<string | null>;
 
   /** Asks where to save a backup (the OS's save dialog) and writes it; the path, or null if cancelled. */
   saveBackup(): Promise<string | null>;

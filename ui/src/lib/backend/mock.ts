@@ -213,8 +213,11 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   let emailConfig: Omit<T.EmailSettings, 'password_stored'> | null = null;
   let smtpPassword: string | null = null;
   let signedIn: T.OAuthProvider | null = null;
-  // The sent log. Nothing writes to it yet: invoices can't be emailed from the mock (there's no command yet).
+  // The sent log (every invoice email tried, sent or failed), and the PDF versions each invoice was
+  // issued as, with what each one showed (core's issued_pdf fingerprint) so a new one is made only
+  // when the balance or the pay link changed.
   const sentEmails: T.SentEmail[] = [];
+  const issuedPdfs = new Map<number, { pdf: T.IssuedPdf; fingerprint: string }[]>();
   const today = () => todayIn(db.business.time_zone, now());
   const stamp = () => now().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -234,6 +237,16 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     inv.amount_due = toMoney(inv.state === 'void' || due.m < 0n ? ZERO : due, inv.currency);
     inv.status = deriveStatus(inv.state, inv.totals.total, paid, refunded);
     return inv;
+  }
+
+  function finalize(id: number): T.Invoice {
+    const cur = invoice(id);
+    if (cur.state !== 'draft') throw conflict(`${label(cur)} can't be finalized again.`);
+    if (cur.lines.length === 0) throw invalid('lines', 'Add at least one line before finalizing the invoice.');
+    cur.number = takeNumber(cur.issue_date);
+    cur.state = 'open';
+    cur.finalized_at = stamp();
+    return refresh(cur);
   }
 
   function summary(inv: T.Invoice): T.InvoiceSummary {
@@ -589,9 +602,10 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     return emailView()!;
   }
 
-  function sendTestEmail(to: string): string {
-    first(['to', checkRecipient(to)]);
-    const c = emailConfig ?? throwIt(new BackendError('mail_not_configured', 'Set up email in Settings → Email first.'));
+  const mailConfig = () => emailConfig ?? throwIt(new BackendError('mail_not_configured', 'Set up email in Settings → Email first.'));
+
+  /** core's Mail::deliver: logs in and hands the message over; the Message-ID, or the server's refusal. */
+  function deliver(c: NonNullable<typeof emailConfig>): string {
     const server = serverName(c.host, c.port);
     if (c.host.endsWith('.invalid')) {
       throw new BackendError(
@@ -620,20 +634,109 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     return `<${hex()}${hex()}${hex()}${hex()}.${now().getTime()}@${domain}>`;
   }
 
-  function invoiceEmailDraft(invoiceId: number): T.InvoiceEmailDraft {
-    const inv = invoice(invoiceId);
-    // core's invoice::label and invoice_email::sendable_number.
+  function sendTestEmail(to: string): string {
+    first(['to', checkRecipient(to)]);
+    return deliver(mailConfig());
+  }
+
+  // ---- Sending an invoice: core's sending.rs, issued_pdf.rs and mail::invoice_email.
+
+  /** core's issue_pdf: a draft's preview (version 0, not kept), else the newest version unless what it shows changed. */
+  function issuePdf(inv: T.Invoice, link: T.PayLink | null): T.IssuedPdf {
+    const url = link?.url ?? null;
+    // A stand-in for the PDF's size: about what the core's are (30–45 KB), more with a link's QR code.
+    const size = 31_000 + inv.lines.length * 650 + (url ? 2_400 : 0);
+    if (inv.state === 'draft') {
+      return { invoice_id: inv.id, version: 0, pay_link_id: link?.id ?? null, created_at: stamp(), size, file_name: `Invoice-draft-${inv.id}.pdf` };
+    }
+    const fingerprint = [inv.status, inv.paid.amount, inv.refunded.amount, inv.amount_due.amount, url ?? ''].join('|');
+    const versions = issuedPdfs.get(inv.id) ?? [];
+    const latest = versions[versions.length - 1];
+    if (latest && latest.fingerprint === fingerprint) return latest.pdf;
+    const version = versions.length + 1;
+    const safe = (inv.number ?? String(inv.id)).replace(/[^\p{L}\p{N}_-]/gu, '-');
+    const pdf: T.IssuedPdf = {
+      invoice_id: inv.id,
+      version,
+      pay_link_id: link?.id ?? null,
+      created_at: stamp(),
+      size,
+      file_name: version <= 1 ? `${safe}.pdf` : `${safe}-v${version}.pdf`,
+    };
+    issuedPdfs.set(inv.id, [...versions, { pdf, fingerprint }]);
+    return pdf;
+  }
+
+  /** core's prepare_pdf: the pay link brought up to date (a Stripe problem only leaves the link off), then the PDF. */
+  function preparePdf(invoiceId: number): T.PreparedPdf {
+    invoice(invoiceId);
+    let payLink: T.PayLink | null;
+    let problem: string | null = null;
+    try {
+      payLink = reconcileLink(invoiceId, false);
+    } catch (e) {
+      payLink = liveLink(invoiceId);
+      problem = BackendError.from(e).message;
+    }
+    return { pdf: issuePdf(refresh(invoice(invoiceId)), payLink), pay_link: payLink, pay_link_problem: problem };
+  }
+
+  /** core's sendable_number: drafts have no number yet, and a void invoice isn't owed any more. */
+  function sendableNumber(inv: T.Invoice): string {
     const label = inv.number ?? `Draft ${inv.id}`;
     if (inv.state === 'void') throw conflict(`${label} is void, so it isn't sent to the client. Send the invoice that replaced it.`);
     if (!inv.number || inv.state === 'draft') {
       throw conflict(`${label} is a draft. Finalize it first, so the client gets an invoice with a number.`);
     }
+    return inv.number;
+  }
+
+  const noAddress = (c: T.Client) => invalid('to', `${c.name} has no email address saved. Type the address to send to.`);
+
+  function sendInvoice(invoiceId: number, input: T.SendInvoiceInput): T.SendOutcome {
+    // Everything that needs no server is checked before a draft is finalized.
+    if (input.to !== undefined && input.to !== null) {
+      first(['to', emailRule(input.to)]);
+      if (input.to.trim() === '') throw invalid('to', 'Type the address to send the invoice to.');
+    }
+    mailConfig();
+    let inv = refresh(invoice(invoiceId));
+    const c = client(inv.client_id);
+    if (inv.state === 'draft') {
+      if ((input.to === undefined || input.to === null) && c.email === '') throw noAddress(c);
+      inv = finalize(invoiceId);
+    }
+    const prepared = preparePdf(invoiceId);
+    const message = input.message ?? invoiceEmailDraft(invoiceId).message;
+    // core's send_invoice_email.
+    const current = refresh(invoice(invoiceId));
+    sendableNumber(current);
+    const to = input.to !== undefined && input.to !== null ? input.to.trim() : c.email || throwIt(noAddress(c));
+    first(['to', checkRecipient(to)]);
+    text('message', 'Message', message, 5000);
+    const config = mailConfig();
+    const subject = invoiceEmailDraft(invoiceId).subject;
+    const row: T.SentEmail = { id: ++nextId, invoice_id: invoiceId, sent_at: stamp(), to, subject, status: 'sent', message_id: null, error: null };
+    // From here on the server is involved, so the attempt is logged whatever happens.
+    try {
+      row.message_id = deliver(config);
+    } catch (e) {
+      sentEmails.push({ ...row, status: 'failed', error: BackendError.from(e).message });
+      throw e;
+    }
+    sentEmails.push(row);
+    return { invoice: inv, pdf: prepared.pdf, pay_link: prepared.pay_link, pay_link_problem: prepared.pay_link_problem, email: row };
+  }
+
+  function invoiceEmailDraft(invoiceId: number): T.InvoiceEmailDraft {
+    const inv = invoice(invoiceId);
+    const number = sendableNumber(inv);
     const c = client(inv.client_id);
     const name = db.business.name;
     return {
       to: c.email,
-      subject: name ? `Invoice ${inv.number} from ${name}` : `Invoice ${inv.number}`,
-      message: `Hello ${c.name},\n\nHere is your invoice ${inv.number}. Thank you!`,
+      subject: name ? `Invoice ${number} from ${name}` : `Invoice ${number}`,
+      message: `Hello ${c.name},\n\nHere is your invoice ${number}. Thank you!`,
     };
   }
 
@@ -713,6 +816,11 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       }
       if (u.invoice_terms !== undefined && u.invoice_terms !== null) p.invoice_terms = text('invoice_terms', 'Invoice terms', u.invoice_terms, 4000);
       if (u.save_cards_on_pay !== undefined && u.save_cards_on_pay !== null) p.save_cards_on_pay = u.save_cards_on_pay;
+      if (u.accent_color !== undefined && u.accent_color !== null) {
+        const hex = u.accent_color.trim().replace(/^#/, '');
+        if (!/^[0-9A-Fa-f]{6}$/.test(hex)) throw invalid('accent_color', `"${u.accent_color.trim()}" isn't a colour. Use the #RRGGBB form, e.g. #0D54BF.`);
+        p.accent_color = `#${hex.toUpperCase()}`;
+      }
       db.business = p;
       return p;
     },
@@ -838,13 +946,7 @@ export function createMockBackend(options: MockOptions = {}): Backend {
       db.jobRequests = db.jobRequests.filter((r) => r.invoice_id !== id);
     },
     async finalizeInvoice(id) {
-      const cur = invoice(id);
-      if (cur.state !== 'draft') throw conflict(`${label(cur)} can't be finalized again.`);
-      if (cur.lines.length === 0) throw invalid('lines', 'Add at least one line before finalizing the invoice.');
-      cur.number = takeNumber(cur.issue_date);
-      cur.state = 'open';
-      cur.finalized_at = stamp();
-      return refresh(cur);
+      return finalize(id);
     },
     async voidInvoice(id) {
       const cur = refresh(invoice(id));
@@ -1096,6 +1198,24 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     async invoiceEmails(invoiceId) {
       invoice(invoiceId);
       return sentEmails.filter((e) => e.invoice_id === invoiceId).sort((a, b) => b.sent_at.localeCompare(a.sent_at) || b.id - a.id);
+    },
+    async sendInvoice(invoiceId, input) {
+      return sendInvoice(invoiceId, input);
+    },
+    async issuedPdfs(invoiceId) {
+      invoice(invoiceId);
+      return (issuedPdfs.get(invoiceId) ?? []).map((v) => v.pdf).reverse();
+    },
+    async openInvoicePdf(invoiceId) {
+      // The PDF viewer opening it is the computer's business; here the file is simply "written".
+      return preparePdf(invoiceId);
+    },
+    async saveInvoicePdf(invoiceId) {
+      return `/home/owner/Documents/${preparePdf(invoiceId).pdf.file_name}`;
+    },
+    async saveReceiptPdf(paymentId) {
+      if (!db.payments.some((p) => p.id === paymentId)) throw notFound('Payment', paymentId);
+      return `/home/owner/Documents/Receipt-${paymentId}.pdf`;
     },
 
     async saveBackup() {

@@ -77,6 +77,11 @@ export const tauriBackend: Backend = {
   sendTestEmail: (to) => call('send_test_email', { to }),
   invoiceEmailDraft: (invoiceId) => call('invoice_email_draft', { invoiceId }),
   invoiceEmails: (invoiceId) => call('invoice_emails', { invoiceId }),
+  sendInvoice: (invoiceId, input) => call('send_invoice', { invoiceId, input }),
+  issuedPdfs: (invoiceId) => call('issued_pdfs', { invoiceId }),
+  openInvoicePdf: (invoiceId) => call('open_invoice_pdf', { invoiceId }),
+  saveInvoicePdf: (invoiceId) => call('save_invoice_pdf', { invoiceId }),
+  saveReceiptPdf: (paymentId) => call('save_receipt_pdf', { paymentId }),
 
   saveBackup: () => call('save_backup'),
   openExternal: (url) => call('open_external', { url }),
