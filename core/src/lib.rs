@@ -5,6 +5,7 @@
 //! `store` functions talk SQL on a connection, and its `impl Paydesk` block owns the transaction and the
 //! business rules. See ARCHITECTURE.md for the tour.
 
+pub mod activity;
 pub mod app;
 pub mod booking;
 pub mod business;
@@ -17,6 +18,7 @@ pub mod invoice;
 pub mod issued_pdf;
 pub mod job;
 pub mod keychain;
+pub mod ledger;
 pub mod mail;
 pub mod money;
 pub mod paylink;
@@ -27,6 +29,7 @@ pub mod sending;
 pub mod service;
 pub mod staff;
 pub mod stripe;
+pub mod sync;
 pub mod validate;
 
 pub use app::Paydesk;

@@ -288,6 +288,17 @@ impl Paydesk {
     pub async fn refund_payment(&self, payment_id: i64, input: &RefundInput) -> Result<Refund> {
         let mut tx = self.db.write().await?;
         let payment = store::get(&mut tx, payment_id).await?;
+        let through_stripe: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM stripe_payments WHERE payment_id = ?")
+                .bind(payment_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if through_stripe.is_some() {
+            return Err(Error::conflict(
+                "This payment came through Stripe: refund it through Stripe, so the money goes back \
+                 to the client's card.",
+            ));
+        }
         let already = Money::from_minor(
             store::refunded_of(&mut tx, payment_id).await?,
             payment.amount.currency(),

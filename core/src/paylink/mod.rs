@@ -394,6 +394,24 @@ impl PayLinks {
     }
 }
 
+/// Records, inside the caller's transaction, that the link took its one payment: Stripe has
+/// switched it off, so it must never be switched off again or shown as live.
+pub(crate) async fn mark_used_in(
+    conn: &mut sqlx::SqliteConnection,
+    stripe_id: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE pay_links SET state = 'used', retired_at = ?, last_error = NULL
+         WHERE stripe_id = ? AND state IN ('active', 'retiring')",
+    )
+    .bind(instant_text(now))
+    .bind(stripe_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// The link an invoice should have now. `keep_draft_link`: a draft has a link only when the owner
 /// asked for one. Errors when the amount can't be taken online (below Stripe's minimum).
 fn wanted(invoice: &Invoice, mode: StripeMode, keep_draft_link: bool) -> Result<Option<Wanted>> {

@@ -19,3 +19,4 @@ mod real_stripe;
 mod sending;
 mod stripe_connection;
 mod support;
+mod sync;

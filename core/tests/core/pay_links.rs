@@ -30,7 +30,7 @@ impl Shop {
     }
 
     /// A sent invoice for Zoë: 2 × 40.00 at 20 % VAT, plus 17.98 untaxed = 113.98 EUR.
-    async fn sent_invoice(&self) -> i64 {
+    pub async fn sent_invoice(&self) -> i64 {
         let zoe = client(&self.t.app, "Zoë Øster").await;
         let draft = self
             .t

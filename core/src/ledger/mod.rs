@@ -1,0 +1,114 @@
+//! The Stripe ledger: the current state of each Stripe object Paydesk cares about — payments,
+//! refunds, disputes, payouts and their balance transactions, customers and saved cards — and what
+//! applying it means for the owner's invoices.
+//!
+//! Every `apply_*` function takes an object as just fetched from Stripe and brings the local rows
+//! in line with it, inside the caller's transaction. They are idempotent: applying the same state
+//! twice, or an older event after a newer one, changes nothing, because they look at the object's
+//! state and never at the event that prompted the fetch.
+//!
+//! Amounts are stored in Paydesk's minor units (Stripe's units converted with the currency's rules,
+//! see `money::stripe_units`), so they add up with manual payments.
+
+mod balance;
+mod customers;
+mod disputes;
+pub mod objects;
+mod payments;
+mod payouts;
+pub mod refund_request;
+mod refunds;
+pub mod views;
+
+use sqlx::SqliteConnection;
+
+use crate::activity::NewActivity;
+use crate::error::Result;
+use crate::money::{stripe_units, Currency, Money};
+use crate::stripe::StripeMode;
+
+pub use customers::{apply_customer, apply_payment_method};
+pub use disputes::apply_dispute;
+pub use payments::{apply_payment, assign_unmatched};
+pub use payouts::apply_payout;
+pub use refunds::apply_refund;
+
+/// What applying one object did.
+#[derive(Debug, Default, Clone)]
+pub struct Applied {
+    /// One line for the audit log, e.g. "Payment of 120,00 € on INV-2026-0042".
+    pub outcome: String,
+    pub activity: Vec<NewActivity>,
+    /// Invoices whose balance may have changed: their pay links need a look afterwards.
+    pub invoices: Vec<i64>,
+}
+
+impl Applied {
+    pub fn note(outcome: impl Into<String>) -> Applied {
+        Applied {
+            outcome: outcome.into(),
+            ..Applied::default()
+        }
+    }
+
+    pub fn merge(&mut self, other: Applied) {
+        if !other.outcome.is_empty() {
+            if !self.outcome.is_empty() {
+                self.outcome.push_str("; ");
+            }
+            self.outcome.push_str(&other.outcome);
+        }
+        self.activity.extend(other.activity);
+        for id in other.invoices {
+            if !self.invoices.contains(&id) {
+                self.invoices.push(id);
+            }
+        }
+    }
+}
+
+/// Where applying happens: the transaction, the mode, the time, and how money is written.
+pub struct Ctx<'a> {
+    pub conn: &'a mut SqliteConnection,
+    pub mode: StripeMode,
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub locale: String,
+    pub time_zone: chrono_tz::Tz,
+}
+
+impl Ctx<'_> {
+    pub async fn new(
+        conn: &mut SqliteConnection,
+        mode: StripeMode,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Ctx<'_>> {
+        let business = crate::business::store::get(&mut *conn).await?;
+        let time_zone = business.time_zone()?;
+        Ok(Ctx {
+            conn,
+            mode,
+            now,
+            locale: business.locale,
+            time_zone,
+        })
+    }
+
+    /// Money from Stripe's integer units, for the owner ("120,00 €").
+    pub fn show(&self, money: Money) -> String {
+        crate::money::format::for_locale(money, &self.locale)
+    }
+
+    /// The business's date of a Stripe timestamp.
+    pub fn date_of(&self, unix: i64) -> chrono::NaiveDate {
+        chrono::DateTime::from_timestamp(unix, 0)
+            .unwrap_or(self.now)
+            .with_timezone(&self.time_zone)
+            .date_naive()
+    }
+}
+
+/// Stripe's units in a currency Stripe names in lower case ("eur") as Paydesk money.
+pub fn money_of(units: i64, currency: &str) -> Result<Money> {
+    let currency = Currency::parse(&currency.to_ascii_uppercase())?;
+    Ok(stripe_units::from_stripe_units(units, currency)?)
+}

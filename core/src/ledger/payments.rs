@@ -1,0 +1,498 @@
+//! Payments through Stripe, by PaymentIntent: matched to the invoice they pay (by the pay link, or
+//! the invoice named in the payment's metadata), or kept as unmatched for the owner to assign.
+
+use sqlx::SqliteConnection;
+
+use super::objects::{CheckoutSession, PaymentIntent};
+use super::{balance, customers, money_of, Applied, Ctx};
+use crate::activity::{ActivityKind, NewActivity};
+use crate::db::instant_text;
+use crate::error::{Error, Result};
+use crate::invoice::{self, store as invoice_store, Invoice, InvoiceState};
+use crate::money::Money;
+use crate::paylink::METADATA_INVOICE;
+use crate::payment::PaymentMethod;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Processing,
+    Succeeded,
+    Failed,
+    Canceled,
+}
+
+impl Status {
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Processing => "processing",
+            Status::Succeeded => "succeeded",
+            Status::Failed => "failed",
+            Status::Canceled => "canceled",
+        }
+    }
+
+    /// The PaymentIntent's state as Paydesk keeps it; `None` while the client is still paying.
+    fn of(pi: &PaymentIntent) -> Option<Status> {
+        match pi.status.as_str() {
+            "succeeded" => Some(Status::Succeeded),
+            "processing" => Some(Status::Processing),
+            "canceled" => Some(Status::Canceled),
+            "requires_payment_method" if pi.last_payment_error.is_some() => Some(Status::Failed),
+            _ => None,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Existing {
+    id: i64,
+    invoice_id: Option<i64>,
+    status: String,
+}
+
+/// Brings the local record of a PaymentIntent (fetched with `latest_charge.balance_transaction`
+/// expanded) in line with Stripe; `session` is the Checkout Session it was paid through, if known.
+pub async fn apply_payment(
+    ctx: &mut Ctx<'_>,
+    pi: &PaymentIntent,
+    session: Option<&CheckoutSession>,
+) -> Result<Applied> {
+    let mut applied = Applied::default();
+    if let Some(cs) = session {
+        if cs.status.as_deref() == Some("complete") {
+            if let Some(link) = &cs.payment_link {
+                crate::paylink::mark_used_in(ctx.conn, link, ctx.now).await?;
+            }
+        }
+    }
+    let Some(status) = Status::of(pi) else {
+        return Ok(Applied::note(format!(
+            "{} is waiting for the client ({})",
+            pi.id, pi.status
+        )));
+    };
+    let existing: Option<Existing> = sqlx::query_as(
+        "SELECT id, invoice_id, status FROM stripe_payments WHERE payment_intent = ?",
+    )
+    .bind(&pi.id)
+    .fetch_optional(&mut *ctx.conn)
+    .await?;
+    if existing.as_ref().is_some_and(|e| e.status == "succeeded") {
+        // Succeeded is final for a PaymentIntent; refunds and disputes are their own objects.
+        return Ok(Applied::note(format!("{} already recorded", pi.id)));
+    }
+
+    let amount_units = if status == Status::Succeeded {
+        pi.amount_received.max(pi.amount)
+    } else {
+        pi.amount
+    };
+    let amount = money_of(amount_units, &pi.currency)?;
+    let charge = pi.latest_charge.as_ref().and_then(|c| c.object());
+    let bt = charge
+        .and_then(|c| c.balance_transaction.as_ref())
+        .and_then(|b| b.object());
+    if let Some(bt) = bt {
+        balance::upsert(ctx, bt, None).await?;
+    }
+    let fee = bt.map(|b| money_of(b.fee, &b.currency)).transpose()?;
+    let net = bt.map(|b| money_of(b.net, &b.currency)).transpose()?;
+    let details = charge.and_then(|c| c.payment_method_details.clone());
+    let method_type = details
+        .as_ref()
+        .map(|d| d.kind.clone())
+        .or_else(|| pi.payment_method_types.first().cloned())
+        .unwrap_or_default();
+    let card = details.as_ref().and_then(|d| d.card.clone());
+    let payer = session
+        .and_then(|s| s.customer_details.as_ref())
+        .and_then(|d| d.name.clone().or(d.email.clone()))
+        .or_else(|| {
+            charge
+                .and_then(|c| c.billing_details.as_ref())
+                .and_then(|d| d.name.clone().or(d.email.clone()))
+        })
+        .unwrap_or_default();
+
+    let (invoice, unmatched_reason) = match existing.as_ref().and_then(|e| e.invoice_id) {
+        Some(id) => (Some(invoice_store::get(ctx.conn, id).await?), None),
+        None => match_invoice(ctx.conn, pi, session, amount, status).await?,
+    };
+    let client_name = invoice
+        .as_ref()
+        .map(|i| i.client_name.clone())
+        .unwrap_or(payer);
+
+    let was = existing.as_ref().map(|e| e.status.clone());
+    let failure = (status == Status::Failed).then(|| failure_words(pi));
+    let now = instant_text(ctx.now);
+    let row_id = match &existing {
+        Some(e) => e.id,
+        None => sqlx::query(
+            "INSERT INTO stripe_payments (mode, payment_intent, amount_minor, currency, status,
+                                          stripe_created, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(ctx.mode.as_str())
+        .bind(&pi.id)
+        .bind(amount.to_minor())
+        .bind(amount.currency().code())
+        .bind(status.as_str())
+        .bind(pi.created)
+        .bind(&now)
+        .execute(&mut *ctx.conn)
+        .await?
+        .last_insert_rowid(),
+    };
+    sqlx::query(
+        "UPDATE stripe_payments SET
+            checkout_session = COALESCE(?, checkout_session),
+            payment_link = COALESCE(?, payment_link),
+            invoice_id = ?, status = ?, amount_minor = ?, fee_minor = ?, net_minor = ?,
+            method_type = ?, card_brand = ?, card_last4 = ?, receipt_url = ?, charge_id = ?,
+            balance_transaction = ?, customer = ?, client_name = ?, failure_message = ?,
+            unmatched_reason = ?, updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(session.map(|s| s.id.as_str()))
+    .bind(session.and_then(|s| s.payment_link.as_deref()))
+    .bind(invoice.as_ref().map(|i| i.id))
+    .bind(status.as_str())
+    .bind(amount.to_minor())
+    .bind(fee.map(|f| f.to_minor()))
+    .bind(net.map(|n| n.to_minor()))
+    .bind(&method_type)
+    .bind(card.as_ref().and_then(|c| c.brand.clone()))
+    .bind(card.as_ref().and_then(|c| c.last4.clone()))
+    .bind(charge.and_then(|c| c.receipt_url.clone()))
+    .bind(charge.map(|c| c.id.clone()))
+    .bind(bt.map(|b| b.id.clone()))
+    .bind(pi.customer.as_ref().map(|c| c.id().to_string()))
+    .bind(&client_name)
+    .bind(&failure)
+    .bind(&unmatched_reason)
+    .bind(&now)
+    .bind(row_id)
+    .execute(&mut *ctx.conn)
+    .await?;
+
+    if let (Some(customer), Some(inv)) = (&pi.customer, &invoice) {
+        customers::link_customer(ctx, customer.id(), inv.client_id).await?;
+        if pi.setup_future_usage.is_some() {
+            if let (Some(pm), Some(card)) = (&pi.payment_method, &card) {
+                customers::save_card(ctx, pm.id(), customer.id(), card).await?;
+            }
+        }
+    }
+
+    if was.as_deref() == Some(status.as_str()) {
+        applied.outcome = format!("{} unchanged ({})", pi.id, status.as_str());
+        return Ok(applied);
+    }
+    let label = invoice.as_ref().map(invoice::label);
+    let shown = ctx.show(amount);
+    let who = if client_name.is_empty() {
+        "A client".to_string()
+    } else {
+        client_name.clone()
+    };
+    match status {
+        Status::Succeeded => {
+            match (&invoice, &unmatched_reason) {
+                (Some(inv), None) => {
+                    let received_on = ctx.date_of(bt.map_or(pi.created, |b| b.created));
+                    let reference = match &card {
+                        Some(c) => format!(
+                            "Stripe {} •••• {}",
+                            c.brand.as_deref().unwrap_or("card"),
+                            c.last4.as_deref().unwrap_or("????")
+                        ),
+                        None => format!("Stripe {}", pi.id),
+                    };
+                    let method = if method_type == "card" || method_type.is_empty() {
+                        PaymentMethod::Card
+                    } else {
+                        PaymentMethod::BankTransfer
+                    };
+                    let payment_id =
+                        insert_payment(ctx, inv, amount, method, received_on, &reference).await?;
+                    sqlx::query("UPDATE stripe_payments SET payment_id = ? WHERE id = ?")
+                        .bind(payment_id)
+                        .bind(row_id)
+                        .execute(&mut *ctx.conn)
+                        .await?;
+                    invoice_store::refresh(ctx.conn, inv.id).await?;
+                    let label = label.unwrap_or_default();
+                    applied.outcome = format!("Payment of {shown} on {label}");
+                    applied.activity.push(NewActivity::new(
+                        ActivityKind::PaymentReceived,
+                        Some(inv.id),
+                        format!("{who} paid {label} — {shown}"),
+                    ));
+                    applied.invoices.push(inv.id);
+                }
+                _ => {
+                    let reason = unmatched_reason.unwrap_or_default();
+                    applied.outcome = format!("Unmatched payment of {shown}: {reason}");
+                    applied.activity.push(NewActivity::new(
+                    ActivityKind::UnmatchedPayment,
+                    invoice.as_ref().map(|i| i.id),
+                    format!("{who} paid {shown} through Stripe, but {reason} Assign it to an invoice."),
+                ));
+                }
+            }
+        }
+        Status::Processing => {
+            let on = label.map(|l| format!(" for {l}")).unwrap_or_default();
+            applied.outcome = format!("Bank debit of {shown}{on} processing");
+            applied.activity.push(NewActivity::new(
+                ActivityKind::PaymentProcessing,
+                invoice.as_ref().map(|i| i.id),
+                format!(
+                    "{who} is paying {shown}{on} by bank debit. Stripe confirms it in a few days."
+                ),
+            ));
+        }
+        Status::Failed | Status::Canceled => {
+            let on = label.map(|l| format!(" on {l}")).unwrap_or_default();
+            let why = failure.unwrap_or_else(|| "it was canceled".into());
+            applied.outcome = format!("Payment of {shown}{on} failed: {why}");
+            applied.activity.push(NewActivity::new(
+                ActivityKind::PaymentFailed,
+                invoice.as_ref().map(|i| i.id),
+                format!("Payment failed{on} ({shown}, {who}): {why}"),
+            ));
+            if let Some(inv) = &invoice {
+                // A failed bank debit used the link up: the invoice needs a new one.
+                applied.invoices.push(inv.id);
+            }
+        }
+    }
+    Ok(applied)
+}
+
+/// Which invoice a new payment pays: the one whose pay link took it, else the one named in its
+/// metadata. `None` with the reason, in words, when it can't be applied to one.
+async fn match_invoice(
+    conn: &mut SqliteConnection,
+    pi: &PaymentIntent,
+    session: Option<&CheckoutSession>,
+    amount: Money,
+    status: Status,
+) -> Result<(Option<Invoice>, Option<String>)> {
+    let by_link: Option<(i64,)> = match session.and_then(|s| s.payment_link.as_deref()) {
+        Some(link) => {
+            sqlx::query_as("SELECT invoice_id FROM pay_links WHERE stripe_id = ?")
+                .bind(link)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        None => None,
+    };
+    let named = by_link.map(|(id,)| id).or_else(|| {
+        pi.metadata
+            .get(METADATA_INVOICE)
+            .or_else(|| session.and_then(|s| s.metadata.get(METADATA_INVOICE)))
+            .and_then(|v| v.parse::<i64>().ok())
+    });
+    let Some(id) = named else {
+        return Ok((
+            None,
+            Some("it names no Paydesk invoice (taken in the Stripe Dashboard or through another link).".into()),
+        ));
+    };
+    let inv = match invoice_store::get(conn, id).await {
+        Ok(inv) => inv,
+        Err(Error::NotFound { .. }) => {
+            return Ok((
+                None,
+                Some(format!("invoice {id} it names no longer exists.")),
+            ))
+        }
+        Err(e) => return Err(e),
+    };
+    if status != Status::Succeeded {
+        return Ok((Some(inv), None));
+    }
+    let label = invoice::label(&inv);
+    let reason = if inv.currency != amount.currency() {
+        Some(format!(
+            "it is in {}, and {label} is in {}.",
+            amount.currency().code(),
+            inv.currency.code()
+        ))
+    } else if matches!(inv.state, InvoiceState::Void | InvoiceState::Draft) {
+        Some(format!("{label} was void or a draft when it arrived."))
+    } else if amount.amount() > inv.amount_due.amount() {
+        Some(format!(
+            "it is more than the {} still owed on {label}.",
+            inv.amount_due
+        ))
+    } else {
+        None
+    };
+    Ok((Some(inv), reason))
+}
+
+async fn insert_payment(
+    ctx: &mut Ctx<'_>,
+    inv: &Invoice,
+    amount: Money,
+    method: PaymentMethod,
+    received_on: chrono::NaiveDate,
+    reference: &str,
+) -> Result<i64> {
+    Ok(sqlx::query(
+        "INSERT INTO payments (invoice_id, amount_minor, currency, method, received_on, reference, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(inv.id)
+    .bind(amount.to_minor())
+    .bind(amount.currency().code())
+    .bind(method.as_str())
+    .bind(received_on)
+    .bind(reference)
+    .bind(instant_text(ctx.now))
+    .execute(&mut *ctx.conn)
+    .await?
+    .last_insert_rowid())
+}
+
+/// Applies an unmatched Stripe payment to an invoice the owner chose.
+pub async fn assign_unmatched(
+    ctx: &mut Ctx<'_>,
+    stripe_payment_id: i64,
+    invoice_id: i64,
+) -> Result<Applied> {
+    #[derive(sqlx::FromRow)]
+    struct Unassigned {
+        payment_id: Option<i64>,
+        status: String,
+        amount_minor: i64,
+        currency: String,
+        card_brand: Option<String>,
+        card_last4: Option<String>,
+        payment_intent: String,
+        stripe_created: i64,
+    }
+    let row: Option<Unassigned> = sqlx::query_as(
+        "SELECT payment_id, status, amount_minor, currency, card_brand, card_last4, payment_intent,
+                stripe_created
+         FROM stripe_payments WHERE id = ?",
+    )
+    .bind(stripe_payment_id)
+    .fetch_optional(&mut *ctx.conn)
+    .await?;
+    let Some(Unassigned {
+        payment_id,
+        status,
+        amount_minor,
+        currency,
+        card_brand: brand,
+        card_last4: last4,
+        payment_intent: pi,
+        stripe_created: created,
+    }) = row
+    else {
+        return Err(Error::NotFound {
+            what: "Stripe payment",
+            id: stripe_payment_id,
+        });
+    };
+    if payment_id.is_some() || status != "succeeded" {
+        return Err(Error::conflict(
+            "Only a received Stripe payment that isn't on an invoice yet can be assigned.",
+        ));
+    }
+    let amount = Money::from_minor(amount_minor, crate::money::Currency::parse(&currency)?);
+    let inv = invoice_store::get(ctx.conn, invoice_id).await?;
+    let label = invoice::label(&inv);
+    if inv.currency != amount.currency() {
+        return Err(Error::invalid(
+            "invoice_id",
+            format!(
+                "{label} is in {}, this payment in {currency}.",
+                inv.currency.code()
+            ),
+        ));
+    }
+    if !matches!(inv.state, InvoiceState::Open | InvoiceState::Uncollectible) {
+        return Err(Error::invalid(
+            "invoice_id",
+            format!("{label} isn't open, so it can't take a payment."),
+        ));
+    }
+    if amount.amount() > inv.amount_due.amount() {
+        return Err(Error::invalid(
+            "invoice_id",
+            format!(
+                "{} is more than the {} still owed on {label}.",
+                amount, inv.amount_due
+            ),
+        ));
+    }
+    let reference = match (brand, last4) {
+        (Some(b), Some(l)) => format!("Stripe {b} •••• {l}"),
+        _ => format!("Stripe {pi}"),
+    };
+    let received_on = ctx.date_of(created);
+    let payment_id = insert_payment(
+        ctx,
+        &inv,
+        amount,
+        PaymentMethod::Card,
+        received_on,
+        &reference,
+    )
+    .await?;
+    sqlx::query(
+        "UPDATE stripe_payments SET invoice_id = ?, payment_id = ?, unmatched_reason = NULL,
+                client_name = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(inv.id)
+    .bind(payment_id)
+    .bind(&inv.client_name)
+    .bind(instant_text(ctx.now))
+    .bind(stripe_payment_id)
+    .execute(&mut *ctx.conn)
+    .await?;
+    invoice_store::refresh(ctx.conn, inv.id).await?;
+    Ok(Applied {
+        outcome: format!("Stripe payment {pi} assigned to {label}"),
+        activity: Vec::new(),
+        invoices: vec![inv.id],
+    })
+}
+
+/// Stripe's reason for a failed payment, in words a salon owner understands.
+pub(crate) fn failure_words(pi: &PaymentIntent) -> String {
+    let err = pi.last_payment_error.clone().unwrap_or_default();
+    let code = err
+        .decline_code
+        .as_deref()
+        .or(err.code.as_deref())
+        .unwrap_or("");
+    match code {
+        "insufficient_funds" => "the card was declined (insufficient funds)".into(),
+        "lost_card" | "stolen_card" => "the card was declined (reported lost or stolen)".into(),
+        "expired_card" => "the card has expired".into(),
+        "incorrect_cvc" | "invalid_cvc" => "the card's security code was wrong".into(),
+        "incorrect_number" | "invalid_number" => "the card number was wrong".into(),
+        "authentication_required" | "payment_intent_authentication_failure" => {
+            "the bank asked the client to confirm the payment, and it wasn't confirmed".into()
+        }
+        "processing_error" => "the bank couldn't process it; the client can try again".into(),
+        "do_not_honor" | "generic_decline" | "card_declined" => "the card was declined".into(),
+        _ if pi.payment_method_types.iter().any(|t| t == "sepa_debit")
+            || code.contains("debit") =>
+        {
+            match err.message {
+                Some(m) => format!("the bank debit failed ({m})"),
+                None => "the bank debit failed".into(),
+            }
+        }
+        _ => err
+            .message
+            .unwrap_or_else(|| "the payment didn't go through".into()),
+    }
+}
