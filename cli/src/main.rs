@@ -63,6 +63,17 @@ enum Command {
     /// Connect a Stripe account, see what is connected, disconnect.
     #[command(subcommand)]
     Stripe(commands::stripe::StripeCmd),
+    /// Ask Stripe what happened (payments, refunds, disputes, payouts) and apply it.
+    Sync {
+        /// Keep syncing on Paydesk's schedule until Ctrl-C.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// What happened with your money, newest first.
+    Activity {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// Write a consistent copy of the database to a new file.
     Backup {
         /// Where to write the copy (must not exist yet).
@@ -92,6 +103,8 @@ async fn run(cli: Cli, out: &Out) -> Result<(), commands::CliError> {
         Command::Job(cmd) => commands::job::run(&app, cmd, out).await,
         Command::Payment(cmd) => commands::payment::run(&app, cmd, out).await,
         Command::Stripe(cmd) => commands::stripe::run(&app, cmd, out).await,
+        Command::Sync { watch } => commands::sync::sync(&app, watch, out).await,
+        Command::Activity { limit } => commands::sync::activity(&app, limit, out).await,
         Command::Backup { out: file } => {
             app.backup(&file).await?;
             out.emit(&serde_json::json!({ "backup": file }), || {

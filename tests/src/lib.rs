@@ -1,7 +1,8 @@
 //! Shared helpers for the system tests: they run the real `paydesk` binary on a real data folder.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::SystemTime;
 
@@ -58,4 +59,46 @@ fn newest(dir: &Path) -> Option<SystemTime> {
             }
         })
         .max()
+}
+
+/// Runs `paydesk --data-dir DIR --json ARGS…` with `env` set and `stdin` piped in.
+pub fn paydesk(dir: &Path, env: &[(&str, &str)], args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(paydesk_bin())
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--json")
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start paydesk");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The JSON a successful run printed; fails the test with paydesk's error otherwise.
+pub fn ok(out: Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "paydesk failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+/// Runs a command-line tool (pdfinfo, zbarimg…) and returns its standard output.
+pub fn tool(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e} (run scripts/setup-debian.sh)"));
+    assert!(out.status.success(), "{program} {args:?} failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -3,11 +3,11 @@
 //! PDF on a real SMTP server (aiosmtpd) on loopback. Needs scripts/with-keychain.sh (the Stripe key)
 //! and scripts/python-tools.sh (aiosmtpd), as scripts/test.sh provides.
 
-use paydesk_system_tests::paydesk_bin;
+use paydesk_system_tests::{ok, paydesk, tool};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use stripe_sim::{Mode, Simulator};
 
 struct SmtpServer {
@@ -63,45 +63,6 @@ impl Drop for SmtpServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn paydesk(dir: &Path, env: &[(&str, &str)], args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(paydesk_bin())
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--json")
-        .args(args)
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start paydesk");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn ok(out: Output) -> Value {
-    assert!(
-        out.status.success(),
-        "paydesk failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
-}
-
-fn tool(program: &str, args: &[&str]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{program}: {e} (run scripts/setup-debian.sh)"));
-    assert!(out.status.success(), "{program} {args:?} failed");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]

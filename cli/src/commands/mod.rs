@@ -10,6 +10,7 @@ pub mod payment;
 pub mod service;
 pub mod staff;
 pub mod stripe;
+pub mod sync;
 
 use chrono::NaiveDate;
 use std::io::Read;

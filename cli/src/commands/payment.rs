@@ -26,6 +26,16 @@ pub enum PaymentCmd {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Payments received through Stripe that aren't on an invoice yet.
+    Unmatched,
+    /// Put an unmatched Stripe payment (its ID from `payment unmatched`) on an invoice.
+    Assign {
+        stripe_payment_id: i64,
+        #[arg(long)]
+        invoice: i64,
+    },
+    /// The Stripe side of an invoice's payments: attempts, fees, net, card.
+    Stripe { invoice_id: i64 },
     /// Write a payment's receipt as a PDF.
     Receipt {
         payment_id: i64,
@@ -34,8 +44,54 @@ pub enum PaymentCmd {
     },
 }
 
+fn stripe_rows(list: &[paydesk_core::ledger::views::StripePayment]) -> String {
+    let rows = list
+        .iter()
+        .map(|p| {
+            vec![
+                p.id.to_string(),
+                p.created.format("%Y-%m-%d").to_string(),
+                p.status.clone(),
+                p.amount.to_string(),
+                p.fee.map(|f| f.to_string()).unwrap_or_default(),
+                p.net.map(|n| n.to_string()).unwrap_or_default(),
+                p.client_name.clone(),
+                p.failure_message
+                    .clone()
+                    .or(p.unmatched_reason.clone())
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table(
+        &[
+            "ID", "DATE", "STATUS", "AMOUNT", "FEE", "NET", "CLIENT", "NOTE",
+        ],
+        &rows,
+    )
+}
+
 pub async fn run(app: &Paydesk, cmd: PaymentCmd, out: &Out) -> CmdResult {
     match cmd {
+        PaymentCmd::Unmatched => {
+            let list = app.unmatched_stripe_payments().await?;
+            out.emit(&list, || stripe_rows(&list));
+        }
+        PaymentCmd::Assign {
+            stripe_payment_id,
+            invoice,
+        } => {
+            let p = app
+                .assign_stripe_payment(stripe_payment_id, invoice)
+                .await?;
+            out.emit(&p, || {
+                format!("Stripe payment {} is now on invoice {invoice}", p.id)
+            });
+        }
+        PaymentCmd::Stripe { invoice_id } => {
+            let list = app.stripe_payments_for_invoice(invoice_id).await?;
+            out.emit(&list, || stripe_rows(&list));
+        }
         PaymentCmd::Receipt {
             payment_id,
             out: path,
@@ -89,7 +145,8 @@ pub async fn run(app: &Paydesk, cmd: PaymentCmd, out: &Out) -> CmdResult {
                 reason,
                 refunded_on: date.map(|d| parse_date(&d)).transpose()?,
             };
-            let r = app.refund_payment(payment_id, &input).await?;
+            // Through Stripe when the payment came through Stripe; otherwise a manual refund.
+            let r = app.stripe().refund(payment_id, &input).await?;
             out.emit(&r, || {
                 format!("Refunded {} of payment {}", r.amount, r.payment_id)
             });
