@@ -211,7 +211,8 @@ pub async fn refund_payment(
     payment_id: i64,
     input: RefundInput,
 ) -> CommandResult<Refund> {
-    Ok(app.refund_payment(payment_id, &input).await?)
+    // Through Stripe (to the card) when the payment came through Stripe; otherwise manual.
+    Ok(app.stripe().refund(payment_id, &input).await?)
 }
 
 #[tauri::command]

@@ -9,6 +9,7 @@ mod job_commands;
 mod pay_link_commands;
 mod send_commands;
 mod stripe_commands;
+mod sync_commands;
 
 use std::path::PathBuf;
 use tauri::Manager;
@@ -82,6 +83,15 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         stripe_commands::stripe_refresh,
         stripe_commands::stripe_disconnect,
         stripe_commands::stripe_set_active_mode,
+        sync_commands::sync_now,
+        sync_commands::expect_payment,
+        sync_commands::sync_status,
+        sync_commands::activity_feed,
+        sync_commands::mark_activity_seen,
+        sync_commands::invoice_stripe_payments,
+        sync_commands::unmatched_payments,
+        sync_commands::assign_stripe_payment,
+        sync_commands::saved_cards,
         desktop::open_external,
         desktop::save_backup,
     ])
@@ -102,6 +112,9 @@ pub fn run() {
         .setup(|app| {
             let dir = data_dir(app.handle())?;
             let paydesk = tauri::async_runtime::block_on(paydesk_core::Paydesk::open(&dir))?;
+            // Polls Stripe for payments from start-up on (there is no webhook to wait for).
+            let poller = sync_commands::start(app.handle(), &paydesk);
+            app.manage(poller);
             app.manage(paydesk);
             Ok(())
         })

@@ -3,6 +3,7 @@
 //! `PAYDESK_UPDATE_BINDINGS=1 cargo test -p paydesk-app --test bindings`.
 
 use paydesk_app::error::CommandError;
+use paydesk_core::activity::{Activity, ActivityKind};
 use paydesk_core::booking::{Booking, BookingInput, BookingStatus};
 use paydesk_core::business::{BusinessProfile, BusinessUpdate};
 use paydesk_core::client::{Client, ClientInput};
@@ -14,6 +15,7 @@ use paydesk_core::invoice::{
 };
 use paydesk_core::issued_pdf::IssuedPdf;
 use paydesk_core::job::{Job, JobInput, PaymentRequest, PaymentRequestInput, RequestKind};
+use paydesk_core::ledger::views::{SavedCard, StripePayment};
 use paydesk_core::mail::{
     EmailAuth, EmailSettings, InvoiceEmailDraft, OAuthProvider, OAuthSignIn, SendStatus, SentEmail,
     SmtpInput, SmtpSecurity,
@@ -26,6 +28,7 @@ use paydesk_core::staff::{StaffInput, StaffMember};
 use paydesk_core::stripe::{
     Connected, KeyKind, MissingPermission, Requirements, StripeConnection, StripeMode, StripeStatus,
 };
+use paydesk_core::sync::{PassReport, SyncStatus};
 use paydesk_core::Money;
 use ts_rs::{Config, TS};
 
@@ -78,6 +81,12 @@ fn generated() -> String {
         decl::<MissingPermission>(&cfg),
         decl::<PayLinkState>(&cfg),
         decl::<PayLink>(&cfg),
+        decl::<ActivityKind>(&cfg),
+        decl::<Activity>(&cfg),
+        decl::<StripePayment>(&cfg),
+        decl::<SavedCard>(&cfg),
+        decl::<SyncStatus>(&cfg),
+        decl::<PassReport>(&cfg),
         decl::<RequestKind>(&cfg),
         decl::<JobInput>(&cfg),
         decl::<PaymentRequestInput>(&cfg),

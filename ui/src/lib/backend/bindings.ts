@@ -192,6 +192,66 @@ url: string | null,
  */
 last_error: string | null, created_at: string, activated_at: string | null, retired_at: string | null, };
 
+export type ActivityKind = "payment_received" | "payment_processing" | "payment_failed" | "unmatched_payment" | "refund" | "refund_failed" | "dispute_opened" | "dispute_won" | "dispute_lost" | "payout_paid" | "payout_failed";
+
+export type Activity = { id: number, at: string, kind: ActivityKind, mode: StripeMode | null, invoice_id: number | null, message: string, notified: boolean, seen: boolean, };
+
+export type StripePayment = { id: number, mode: StripeMode, invoice_id: number | null, 
+/**
+ * The `payments` row once the money is applied to an invoice.
+ */
+payment_id: number | null, 
+/**
+ * processing, succeeded, failed or canceled.
+ */
+status: string, amount: Money, 
+/**
+ * What Stripe kept, and what reaches the owner's balance; known once the charge settled.
+ */
+fee: Money | null, net: Money | null, method_type: string, card_brand: string | null, card_last4: string | null, receipt_url: string | null, client_name: string, failure_message: string | null, unmatched_reason: string | null, payment_intent: string, created: string, };
+
+export type SavedCard = { id: string, mode: StripeMode, brand: string, last4: string, exp_month: number, exp_year: number, };
+
+export type SyncStatus = { mode: StripeMode, 
+/**
+ * Stripe time (Unix seconds) of the newest event applied.
+ */
+watermark: number | null, last_pass_at: string | null, last_success_at: string | null, 
+/**
+ * Why the last pass failed, for the owner; `None` when it went well.
+ */
+last_error: string | null, last_error_code: string | null, 
+/**
+ * Stripe reads today (UTC day) by this computer's Paydesk.
+ */
+reads_today: number, 
+/**
+ * While catching up after time offline: how far it got.
+ */
+catch_up: string | null, };
+
+export type PassReport = { mode: StripeMode | null, 
+/**
+ * Events listed, applied now, and skipped because they were applied before.
+ */
+listed: number, applied: number, duplicates: number, pages: number, 
+/**
+ * Objects checked directly (open links' sessions, processing payments).
+ */
+swept: number, 
+/**
+ * Rebuilt from object lists because the last pass was too long ago for the event list.
+ */
+rebuilt: boolean, 
+/**
+ * HTTP requests sent to Stripe.
+ */
+reads: number, 
+/**
+ * Activity items written (payments, failures, disputes…).
+ */
+news: Array<string>, error: string | null, error_code: string | null, };
+
 export type RequestKind = "deposit" | "progress" | "final" | "custom";
 
 export type JobInput = { client_id: number, title: string, 
