@@ -61,6 +61,9 @@ pub struct Event {
     pub kind: String,
     pub created: i64,
     pub data: EventData,
+    /// The event exactly as Stripe sent it, for the local audit log.
+    #[serde(skip)]
+    pub raw: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Deserialize)]

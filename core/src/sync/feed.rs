@@ -73,7 +73,23 @@ pub async fn since(
             )
             .into());
         }
-        let page: List<Event> = objects::parse(&response.body, "a list of events")?;
+        let page: List<serde_json::Value> = objects::parse(&response.body, "a list of events")?;
+        let page = List {
+            has_more: page.has_more,
+            data: page
+                .data
+                .into_iter()
+                .map(|raw| {
+                    let mut e: Event = serde_json::from_value(raw.clone()).map_err(|e| {
+                        StripeError::BadResponse {
+                            detail: format!("an event Paydesk couldn't read: {e}"),
+                        }
+                    })?;
+                    e.raw = raw;
+                    Ok(e)
+                })
+                .collect::<Result<Vec<Event>>>()?,
+        };
         pages += 1;
         let more = page.has_more;
         after = page.data.last().map(|e| e.id.clone());

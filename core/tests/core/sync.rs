@@ -132,6 +132,16 @@ async fn a_paid_link_turns_the_invoice_paid_with_fee_and_net_exactly_once() {
         shop.count("SELECT COUNT(*) FROM stripe_events").await,
         i64::from(report.applied)
     );
+    // …as Stripe sent them, whole.
+    let (payload,): (String,) = sqlx::query_as(
+        "SELECT payload FROM stripe_events WHERE type = 'checkout.session.completed'",
+    )
+    .fetch_one(shop.t.app.database().pool())
+    .await
+    .unwrap();
+    let payload: Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!(payload["data"]["object"]["object"], "checkout.session");
+    assert!(payload["api_version"].is_string());
 }
 
 #[tokio::test]
