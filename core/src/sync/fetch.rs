@@ -16,7 +16,7 @@ pub const PI_EXPAND: &str = "expand[]=latest_charge.balance_transaction";
 const SESSION_EXPAND: &str = "expand[]=payment_intent.latest_charge.balance_transaction";
 
 /// An object as fetched for applying.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Fetched {
     Payment {
         pi: Box<PaymentIntent>,

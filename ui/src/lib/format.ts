@@ -1,6 +1,7 @@
 // Formatting for people, in the business's locale and time zone. Money is formatted exactly:
 // the integer part goes through Intl as a BigInt and the decimals are spliced in as digits.
-import type { Money } from './backend/types';
+import type { Money, StripePayment } from './backend/types';
+import { todayIn } from './dates';
 import { currencyDecimals } from './money';
 import { session } from './session.svelte';
 
@@ -85,6 +86,25 @@ export function formatDayTime(instant: string): string {
   return `${day}, ${formatTime(instant)}`;
 }
 
+/**
+ * "just now", "2 minutes ago", "3 hours ago", "yesterday": how long ago an instant was, in the
+ * words of the UI (English); a week or more back, the date. A moment in the future (a clock a little
+ * ahead) is "just now".
+ */
+export function timeAgo(instant: string, now: number = Date.now()): string {
+  const seconds = Math.floor((now - Date.parse(instant)) / 1000);
+  if (Number.isNaN(seconds)) return '';
+  if (seconds < 60) return 'just now';
+  const words = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return words.format(-minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return words.format(-hours, 'hour');
+  const days = Math.floor(hours / 24);
+  if (days < 7) return words.format(-days, 'day');
+  return formatDate(todayIn(session.business.time_zone, new Date(instant)));
+}
+
 export function formatWeekday(date: string): string {
   const [y, mo, d] = date.split('-').map(Number);
   return new Intl.DateTimeFormat(locale(), { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(
@@ -109,4 +129,31 @@ const STATUS_LABELS: Record<string, string> = {
 
 export function statusLabel(status: string): string {
   return STATUS_LABELS[status] ?? status;
+}
+
+const CARD_BRANDS: Record<string, string> = {
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  amex: 'American Express',
+  discover: 'Discover',
+  diners: 'Diners Club',
+  jcb: 'JCB',
+  unionpay: 'UnionPay',
+  cartes_bancaires: 'Cartes Bancaires',
+  eftpos_au: 'eftpos',
+  interac: 'Interac',
+};
+
+/** "Visa •••• 4242": a card as Stripe names its brand (`visa`), with its last four digits. */
+export function cardLabel(brand: string | null | undefined, last4: string | null | undefined): string {
+  const b = (brand ?? '').trim().toLowerCase();
+  const name = CARD_BRANDS[b] ?? (b && b !== 'unknown' ? b[0].toUpperCase() + b.slice(1) : 'Card');
+  return last4 ? `${name} •••• ${last4}` : name;
+}
+
+/** How a Stripe payment was made: "Visa •••• 4242", "SEPA bank debit". */
+export function stripeMethod(p: Pick<StripePayment, 'method_type' | 'card_brand' | 'card_last4'>): string {
+  if (p.method_type === 'sepa_debit') return 'SEPA bank debit';
+  if (p.method_type === 'card' || p.method_type === '' || p.card_last4) return cardLabel(p.card_brand, p.card_last4);
+  return p.method_type.replace(/_/g, ' ');
 }

@@ -417,3 +417,26 @@ describe('settings → Email, opened from the send dialog', () => {
     }
   });
 });
+
+describe('invoice page → send → payments sync', () => {
+  it('tells the payments poller a payment may come once the invoice went out with its pay link', async () => {
+    const user = userEvent.setup();
+    const backend = await mailBackend({ stripe: true });
+    const events: string[] = [];
+    const spy: Backend = {
+      ...backend,
+      sendInvoice: async (id, i) => {
+        const sent = await backend.sendInvoice(id, i);
+        events.push('sent');
+        return sent;
+      },
+      expectPayment: async () => void events.push('expect'),
+    };
+    renderWith(InvoicePage, spy, { id: 2 });
+    await user.click(await screen.findByTestId('send-open'));
+    await waitFor(() => expect(input('send-to').value).toBe('ana.souza@example.com'));
+    await user.click(screen.getByTestId('send-submit'));
+    expect((await screen.findByTestId('send-result')).textContent).toBe('Sent to ana.souza@example.com');
+    expect(events.slice(events.indexOf('sent'))).toContain('expect');
+  });
+});

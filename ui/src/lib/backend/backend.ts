@@ -1,4 +1,5 @@
 import type {
+  Activity,
   Booking,
   BookingInput,
   BookingStatus,
@@ -17,8 +18,10 @@ import type {
   Payment,
   PaymentInput,
   PaymentRequestInput,
+  PassReport,
   Refund,
   RefundInput,
+  SavedCard,
   Service,
   ServiceInput,
   StaffInput,
@@ -26,6 +29,8 @@ import type {
   StripeConnection,
   StripeMode,
   StripeStatus,
+  StripePayment,
+  SyncStatus,
   Connected,
   EmailSettings,
   InvoiceEmailDraft,
@@ -158,6 +163,39 @@ export interface Backend {
   saveInvoicePdf(invoiceId: number): Promise<string | null>;
   /** The same for a payment's receipt. */
   saveReceiptPdf(paymentId: number): Promise<string | null>;
+
+  /**
+   * "Sync now": one pass over every connected Stripe mode at once (open links checked directly too),
+   * one report per mode. A Stripe problem doesn't reject: it is the report's `error` (and `error_code`).
+   */
+  syncNow(): Promise<PassReport[]>;
+  /**
+   * A payment may be imminent (an invoice with a live pay link on screen, the link copied or opened,
+   * an invoice sent): the background poller checks every few seconds for the next ten minutes.
+   */
+  expectPayment(): Promise<void>;
+  /** How the payments sync is doing, one row per connected mode (last pass, problem, reads today, catching up). */
+  syncStatus(): Promise<SyncStatus[]>;
+  /** What happened with the owner's money, newest first (at most `limit` items). */
+  activityFeed(limit: number): Promise<Activity[]>;
+  /** The owner has looked at the feed: every item is `seen` from now on. */
+  markActivitySeen(): Promise<void>;
+  /** The invoice's payment attempts through Stripe (succeeded, processing, failed), newest first. */
+  invoiceStripePayments(invoiceId: number): Promise<StripePayment[]>;
+  /** Money received through Stripe that is on no invoice yet, newest first. */
+  unmatchedPayments(): Promise<StripePayment[]>;
+  /**
+   * Puts an unmatched Stripe payment on an invoice of the same currency that still owes at least that
+   * much; the invoice's problems reject with field `invoice_id`.
+   */
+  assignStripePayment(stripePaymentId: number, invoiceId: number): Promise<StripePayment>;
+  /** The client's cards saved at Stripe (from paying a link with "save my card"). */
+  savedCards(clientId: number): Promise<SavedCard[]>;
+  /**
+   * Calls `listener` with the reports of every background sync pass (the `sync-report` event).
+   * Returns the function that stops listening.
+   */
+  onSyncReport(listener: (reports: PassReport[]) => void): () => void;
 
   /** Asks where to save a backup (the OS's save dialog) and writes it; the path, or null if cancelled. */
   saveBackup(): Promise<string | null>;

@@ -33,6 +33,12 @@ import {
 } from '../mail';
 import { addDays, todayIn } from '../dates';
 import { seed, type MockJob } from './mock-seed';
+import { createStripeWorld, type MockStripeWorld } from './mock-stripe';
+
+export type { ClientPayment, MockStripeWorld } from './mock-stripe';
+
+/** The mock backend, with a handle on its "Stripe" (clients paying, sync passes failing). */
+export type MockBackend = Backend & { stripeWorld: MockStripeWorld };
 
 const invalid = (field: string, message: string) => new BackendError('invalid', message, field);
 const conflict = (message: string) => new BackendError('conflict', message);
@@ -181,6 +187,8 @@ export interface MockOptions {
   oauth?: boolean;
   /** How long "Sign in with…" waits, as if the owner were signing in in the browser (default 0). */
   signInDelayMs?: number;
+  /** The browser demo: "Sync now" with nothing new finds that a client paid the newest live pay link. */
+  demoPayments?: boolean;
 }
 
 /** The password the mock's mail server refuses, so tests can exercise a failed login. */
@@ -197,7 +205,7 @@ function first(...checks: [string, string | null][]): void {
   for (const [field, message] of checks) if (message) throw invalid(field, message);
 }
 
-export function createMockBackend(options: MockOptions = {}): Backend {
+export function createMockBackend(options: MockOptions = {}): MockBackend {
   const now = options.now ?? (() => new Date());
   const db = seed(options.seeded ?? true, now());
   let nextId = 1000;
@@ -746,7 +754,20 @@ export function createMockBackend(options: MockOptions = {}): Backend {
     return item;
   }
 
-  const api: Backend = {
+  const sync = createStripeWorld({
+    db,
+    stripe,
+    now,
+    stamp,
+    nextId: () => ++nextId,
+    today,
+    refresh,
+    invoice,
+    demo: options.demoPayments ?? false,
+  });
+
+  const api: Omit<Backend, 'onSyncReport'> = {
+    ...sync.api,
     async setLogo(bytes) {
       // paydesk-core's business::set_logo: judged by size and first bytes, not by the file name.
       if (bytes.length > MAX_LOGO_BYTES) {
@@ -1231,12 +1252,14 @@ export function createMockBackend(options: MockOptions = {}): Backend {
   };
 
   // Callers get copies, as they would over IPC: the UI can't mutate the store by accident.
-  return Object.fromEntries(
+  const copying = Object.fromEntries(
     Object.entries(api).map(([name, fn]) => [
       name,
       async (...args: unknown[]) => clone(await (fn as (...a: unknown[]) => Promise<unknown>)(...clone(args))),
     ]),
-  ) as unknown as Backend;
+  ) as unknown as Omit<Backend, 'onSyncReport'>;
+  // The listener is a function: it is kept, not copied.
+  return { ...copying, onSyncReport: sync.onSyncReport, stripeWorld: sync.world };
 }
 
 function throwIt(e: Error): never {

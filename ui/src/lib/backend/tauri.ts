@@ -1,4 +1,6 @@
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import type { PassReport } from './types';
 import { BackendError, type Backend } from './backend';
 
 /** Calls a Tauri command and turns its `{code, message, field}` rejection into a BackendError. */
@@ -82,6 +84,32 @@ export const tauriBackend: Backend = {
   openInvoicePdf: (invoiceId) => call('open_invoice_pdf', { invoiceId }),
   saveInvoicePdf: (invoiceId) => call('save_invoice_pdf', { invoiceId }),
   saveReceiptPdf: (paymentId) => call('save_receipt_pdf', { paymentId }),
+
+  syncNow: () => call('sync_now'),
+  expectPayment: () => call('expect_payment'),
+  syncStatus: () => call('sync_status'),
+  activityFeed: (limit) => call('activity_feed', { limit }),
+  markActivitySeen: () => call('mark_activity_seen'),
+  invoiceStripePayments: (invoiceId) => call('invoice_stripe_payments', { invoiceId }),
+  unmatchedPayments: () => call('unmatched_payments'),
+  assignStripePayment: (stripePaymentId, invoiceId) => call('assign_stripe_payment', { stripePaymentId, invoiceId }),
+  savedCards: (clientId) => call('saved_cards', { clientId }),
+  onSyncReport: (listener) => {
+    // `listen` resolves once the window is subscribed; stopping before that unsubscribes when it does.
+    let stopped = false;
+    let unlisten: (() => void) | null = null;
+    listen<PassReport[]>('sync-report', (event) => listener(event.payload)).then(
+      (un) => {
+        if (stopped) un();
+        else unlisten = un;
+      },
+      () => {},
+    );
+    return () => {
+      stopped = true;
+      unlisten?.();
+    };
+  },
 
   saveBackup: () => call('save_backup'),
   openExternal: (url) => call('open_external', { url }),

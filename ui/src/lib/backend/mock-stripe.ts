@@ -1,0 +1,313 @@
+// The mock's side of getting paid through Stripe: clients pay at "Stripe" (`clientPays`, as the
+// simulator's hosted pay page takes a payment), and Paydesk learns of it only on its next sync pass
+// (`syncNow`, or `backgroundPass` as the desktop app's poller), as paydesk-core's sync does:
+// payments with fee and net, failures in plain words, unmatched payments, the activity feed.
+import { BackendError, type Backend } from './backend';
+import type * as T from './types';
+import type { MockDb } from './mock-seed';
+import { add, cmp, currencyDecimals, moneyDec, parseDec, percentOf, round, sub, toMoney } from '../money';
+import { formatMoney } from '../format';
+
+/** A payment a client makes at Stripe. */
+export interface ClientPayment {
+  /** The invoice whose pay link (or metadata) the payment names; null: it names none (taken in the Dashboard). */
+  invoiceId: number | null;
+  /** Default: what the invoice's live pay link asks for (else its amount due). Needed without an invoice. */
+  amount?: T.Money;
+  /** Stripe's test cards: 4242 4242 4242 4242 pays; 4000 0000 0000 9995 is declined (insufficient funds). */
+  card?: string;
+  /** A SEPA bank debit: processing for a few days. Default: a card. */
+  method?: 'card' | 'sepa_debit';
+  /** Who paid, as Stripe has it. Default: the invoice's client. */
+  name?: string;
+  /** The client kept the card on file. */
+  saveCard?: { exp_month: number; exp_year: number };
+}
+
+/** What tests (and the browser demo) can do at "Stripe". */
+export interface MockStripeWorld {
+  /** A client pays at Stripe; nothing changes in Paydesk until its next sync pass. */
+  clientPays(payment: ClientPayment): void;
+  /** A pass of the background poller: applies what happened at Stripe and tells every `onSyncReport` listener. */
+  backgroundPass(): Promise<T.PassReport[]>;
+  /** From now on every pass fails with this Stripe error; null: passes go well again. */
+  failPasses(error: { code: string; message: string } | null): void;
+  /** How many times the UI said a payment may be imminent (`expectPayment`). */
+  readonly expected: number;
+}
+
+export interface StripeWorldDeps {
+  db: MockDb;
+  stripe: T.StripeStatus;
+  now: () => Date;
+  stamp: () => string;
+  nextId: () => number;
+  today: () => string;
+  /** Re-reads an invoice's totals, payments and status (the mock's invoice_store::refresh). */
+  refresh: (inv: T.Invoice) => T.Invoice;
+  invoice: (id: number) => T.Invoice;
+  /** In the browser demo, "Sync now" with nothing new finds that a client paid the newest live link. */
+  demo: boolean;
+}
+
+type SyncApi = Pick<
+  Backend,
+  | 'syncNow'
+  | 'expectPayment'
+  | 'syncStatus'
+  | 'activityFeed'
+  | 'markActivitySeen'
+  | 'invoiceStripePayments'
+  | 'unmatchedPayments'
+  | 'assignStripePayment'
+  | 'savedCards'
+>;
+
+interface Pending extends ClientPayment {
+  mode: T.StripeMode;
+  at: string;
+}
+
+/** core's failure_words for the test cards that fail. */
+const DECLINES: Record<string, string> = {
+  '4000000000009995': 'the card was declined (insufficient funds)',
+  '4000000000000002': 'the card was declined',
+  '4000000000000069': 'the card has expired',
+  '4000000000000127': "the card's security code was wrong",
+};
+
+const brandOf = (digits: string) =>
+  digits.startsWith('4') ? 'visa' : /^5[1-5]/.test(digits) ? 'mastercard' : /^3[47]/.test(digits) ? 'amex' : 'card';
+
+/** "120.00 EUR": how paydesk-core writes money in error messages. */
+const plain = (m: T.Money) => `${m.amount} ${m.currency}`;
+
+export function createStripeWorld(deps: StripeWorldDeps): { api: SyncApi; world: MockStripeWorld; onSyncReport: Backend['onSyncReport'] } {
+  const { db, stripe, stamp } = deps;
+  const activity: T.Activity[] = [];
+  const payments: T.StripePayment[] = [];
+  const cards = new Map<number, T.SavedCard[]>();
+  const states = new Map<T.StripeMode, T.SyncStatus>();
+  const listeners = new Set<(r: T.PassReport[]) => void>();
+  let pending: Pending[] = [];
+  let failure: { code: string; message: string } | null = null;
+  let expected = 0;
+
+  const show = (m: T.Money) => formatMoney(m, db.business.locale);
+  const label = (inv: T.Invoice) => inv.number ?? `Draft ${inv.id}`;
+  const liveLink = (invoiceId: number) =>
+    db.payLinks.filter((l) => l.invoice_id === invoiceId && l.state === 'active').sort((a, b) => b.id - a.id)[0] ?? null;
+
+  function state(mode: T.StripeMode): T.SyncStatus {
+    let s = states.get(mode);
+    if (!s) {
+      s = { mode, watermark: null, last_pass_at: null, last_success_at: null, last_error: null, last_error_code: null, reads_today: 0, catch_up: null };
+      states.set(mode, s);
+    }
+    return s;
+  }
+
+  function note(kind: T.ActivityKind, mode: T.StripeMode, invoiceId: number | null, message: string): string {
+    activity.push({ id: deps.nextId(), at: stamp(), kind, mode, invoice_id: invoiceId, message, notified: false, seen: false });
+    return message;
+  }
+
+  /** core's match_invoice: the invoice a succeeded payment goes on, or why it can't. */
+  function match(p: Pending, amount: T.Money): { inv: T.Invoice | null; reason: string | null } {
+    if (p.invoiceId === null) {
+      return { inv: null, reason: 'it names no Paydesk invoice (taken in the Stripe Dashboard or through another link).' };
+    }
+    const inv = db.invoices.find((i) => i.id === p.invoiceId);
+    if (!inv) return { inv: null, reason: `invoice ${p.invoiceId} it names no longer exists.` };
+    deps.refresh(inv);
+    if (inv.currency !== amount.currency) return { inv, reason: `it is in ${amount.currency}, and ${label(inv)} is in ${inv.currency}.` };
+    if (inv.state === 'void' || inv.state === 'draft') return { inv, reason: `${label(inv)} was void or a draft when it arrived.` };
+    if (cmp(moneyDec(amount), moneyDec(inv.amount_due)) > 0) return { inv, reason: `it is more than the ${plain(inv.amount_due)} still owed on ${label(inv)}.` };
+    return { inv, reason: null };
+  }
+
+  function recordPayment(inv: T.Invoice, amount: T.Money, method: T.PaymentMethod, reference: string): number {
+    const id = deps.nextId();
+    db.payments.push({ id, invoice_id: inv.id, amount, method, received_on: deps.today(), reference, created_at: stamp() });
+    deps.refresh(inv);
+    return id;
+  }
+
+  /** Applies one payment the way core's ledger does; the activity messages it wrote. */
+  function apply(p: Pending): string[] {
+    const inv = p.invoiceId === null ? null : (db.invoices.find((i) => i.id === p.invoiceId) ?? null);
+    const link = inv ? liveLink(inv.id) : null;
+    const amount = p.amount ?? link?.amount ?? inv?.amount_due ?? null;
+    if (!amount) throw new Error('clientPays: give the amount of a payment that names no invoice');
+    const digits = (p.card ?? '4242 4242 4242 4242').replace(/\s/g, '');
+    const debit = p.method === 'sepa_debit';
+    const decline = debit ? null : (DECLINES[digits] ?? null);
+    const clientName = p.name ?? inv?.client_name ?? '';
+    const who = clientName || 'A client';
+    const id = deps.nextId();
+    const row: T.StripePayment = {
+      id,
+      mode: p.mode,
+      invoice_id: inv?.id ?? null,
+      payment_id: null,
+      status: debit ? 'processing' : decline ? 'failed' : 'succeeded',
+      amount,
+      fee: null,
+      net: null,
+      method_type: debit ? 'sepa_debit' : 'card',
+      card_brand: debit ? null : brandOf(digits),
+      card_last4: debit ? null : digits.slice(-4),
+      receipt_url: null,
+      client_name: clientName,
+      failure_message: decline,
+      unmatched_reason: null,
+      payment_intent: `pi_mock${String(id).padStart(8, '0')}`,
+      created: p.at,
+    };
+    payments.push(row);
+    const useLink = () => {
+      if (link) {
+        link.state = 'used';
+        link.retired_at = stamp();
+      }
+    };
+    if (decline) {
+      const on = inv ? ` on ${label(inv)}` : '';
+      return [note('payment_failed', p.mode, row.invoice_id, `Payment failed${on} (${show(amount)}, ${who}): ${decline}`)];
+    }
+    if (debit) {
+      useLink();
+      const on = inv ? ` for ${label(inv)}` : '';
+      return [note('payment_processing', p.mode, row.invoice_id, `${who} is paying ${show(amount)}${on} by bank debit. Stripe confirms it in a few days.`)];
+    }
+    // The simulator's fee: 1.5 % + 0.25, rounded to the currency.
+    const dp = currencyDecimals(amount.currency);
+    const fee = round(add(percentOf(moneyDec(amount), parseDec('1.5')!), parseDec('0.25')!), dp);
+    row.fee = toMoney(fee, amount.currency);
+    row.net = toMoney(sub(moneyDec(amount), fee), amount.currency);
+    row.receipt_url = `https://pay.stripe.com/receipts/payment/mock_${id}`;
+    const { inv: target, reason } = match(p, amount);
+    if (!target || reason) {
+      row.unmatched_reason = reason;
+      return [note('unmatched_payment', p.mode, target?.id ?? null, `${who} paid ${show(amount)} through Stripe, but ${reason} Assign it to an invoice.`)];
+    }
+    useLink();
+    row.payment_id = recordPayment(target, amount, 'card', `Stripe ${row.card_brand} •••• ${row.card_last4}`);
+    if (p.saveCard) {
+      const saved = cards.get(target.client_id) ?? [];
+      saved.unshift({ id: `pm_mock${id}`, mode: p.mode, brand: row.card_brand ?? 'card', last4: row.card_last4 ?? '', ...p.saveCard });
+      cards.set(target.client_id, saved);
+    }
+    return [note('payment_received', p.mode, target.id, `${who} paid ${label(target)} — ${show(amount)}`)];
+  }
+
+  /** One pass over every connected mode, as core's Sync::pass. */
+  function pass(): T.PassReport[] {
+    if (deps.demo && pending.length === 0 && stripe.active) {
+      const newest = db.payLinks.filter((l) => l.state === 'active').sort((a, b) => b.id - a.id)[0];
+      if (newest) world.clientPays({ invoiceId: newest.invoice_id });
+    }
+    return (['test', 'live'] as const)
+      .filter((mode) => stripe[mode])
+      .map((mode) => {
+        const s = state(mode);
+        const report: T.PassReport = { mode, listed: 0, applied: 0, duplicates: 0, pages: 1, swept: 0, rebuilt: false, reads: 1, news: [], error: null, error_code: null };
+        s.last_pass_at = stamp();
+        if (failure) {
+          s.reads_today += 1;
+          s.last_error = report.error = failure.message;
+          s.last_error_code = report.error_code = failure.code;
+          return report;
+        }
+        const mine = pending.filter((p) => p.mode === mode);
+        pending = pending.filter((p) => p.mode !== mode);
+        for (const p of mine) {
+          report.news.push(...apply(p));
+          report.listed += 1;
+          report.applied += 1;
+          report.reads += 1;
+        }
+        s.reads_today += report.reads;
+        s.last_success_at = s.last_pass_at;
+        s.last_error = s.last_error_code = null;
+        s.watermark = Math.floor(deps.now().getTime() / 1000);
+        return report;
+      });
+  }
+
+  const world: MockStripeWorld = {
+    clientPays(payment) {
+      const mode = (payment.invoiceId !== null ? liveLink(payment.invoiceId)?.mode : null) ?? stripe.active;
+      if (!mode) throw new Error("clientPays: Stripe isn't connected");
+      pending.push({ ...structuredClone(payment), mode, at: stamp() });
+    },
+    async backgroundPass() {
+      const reports = pass();
+      for (const listener of listeners) listener(structuredClone(reports));
+      return reports;
+    },
+    failPasses(error) {
+      failure = error;
+    },
+    get expected() {
+      return expected;
+    },
+  };
+
+  const api: SyncApi = {
+    async syncNow() {
+      return pass();
+    },
+    async expectPayment() {
+      expected += 1;
+    },
+    async syncStatus() {
+      // Like the core, a mode has a status once the sync has looked at it.
+      return (['test', 'live'] as const).filter((m) => stripe[m] && states.has(m)).map(state);
+    },
+    async activityFeed(limit) {
+      return [...activity].sort((a, b) => b.id - a.id).slice(0, Math.min(Math.max(limit, 1), 500));
+    },
+    async markActivitySeen() {
+      for (const a of activity) a.seen = true;
+    },
+    async invoiceStripePayments(invoiceId) {
+      deps.invoice(invoiceId);
+      return payments.filter((p) => p.invoice_id === invoiceId).sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id);
+    },
+    async unmatchedPayments() {
+      return payments.filter((p) => p.status === 'succeeded' && p.payment_id === null).sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id);
+    },
+    async assignStripePayment(stripePaymentId, invoiceId) {
+      // core's assign_unmatched.
+      const row = payments.find((p) => p.id === stripePaymentId);
+      if (!row) throw new BackendError('not_found', `Stripe payment ${stripePaymentId} doesn't exist (it may have been deleted).`);
+      if (row.payment_id !== null || row.status !== 'succeeded') {
+        throw new BackendError('conflict', "Only a received Stripe payment that isn't on an invoice yet can be assigned.");
+      }
+      const inv = deps.refresh(deps.invoice(invoiceId));
+      const bad = (message: string) => new BackendError('invalid', message, 'invoice_id');
+      if (inv.currency !== row.amount.currency) throw bad(`${label(inv)} is in ${inv.currency}, this payment in ${row.amount.currency}.`);
+      if (inv.state !== 'open' && inv.state !== 'uncollectible') throw bad(`${label(inv)} isn't open, so it can't take a payment.`);
+      if (cmp(moneyDec(row.amount), moneyDec(inv.amount_due)) > 0) {
+        throw bad(`${plain(row.amount)} is more than the ${plain(inv.amount_due)} still owed on ${label(inv)}.`);
+      }
+      const reference = row.card_brand && row.card_last4 ? `Stripe ${row.card_brand} •••• ${row.card_last4}` : `Stripe ${row.payment_intent}`;
+      row.payment_id = recordPayment(inv, row.amount, 'card', reference);
+      row.invoice_id = inv.id;
+      row.unmatched_reason = null;
+      row.client_name = inv.client_name;
+      return row;
+    },
+    async savedCards(clientId) {
+      return cards.get(clientId) ?? [];
+    },
+  };
+
+  const onSyncReport: Backend['onSyncReport'] = (listener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+
+  return { api, world, onSyncReport };
+}
