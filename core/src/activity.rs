@@ -115,6 +115,33 @@ pub(crate) mod store {
         .last_insert_rowid())
     }
 
+    /// Writes several items in one statement, in order.
+    pub async fn insert_many(
+        conn: &mut SqliteConnection,
+        mode: Option<StripeMode>,
+        items: &[NewActivity],
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let rows = vec!["(?, ?, ?, ?, ?)"; items.len()].join(", ");
+        let sql =
+            format!("INSERT INTO activity (at, kind, mode, invoice_id, message) VALUES {rows}");
+        let at = instant_text(at);
+        let mut q = sqlx::query(&sql);
+        for item in items {
+            q = q
+                .bind(at.clone())
+                .bind(item.kind.as_str())
+                .bind(mode.map(StripeMode::as_str))
+                .bind(item.invoice_id)
+                .bind(&item.message);
+        }
+        q.execute(&mut *conn).await?;
+        Ok(())
+    }
+
     pub async fn list(
         conn: &mut SqliteConnection,
         only_unnotified: bool,

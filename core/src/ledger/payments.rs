@@ -45,7 +45,6 @@ impl Status {
 
 #[derive(sqlx::FromRow)]
 struct Existing {
-    id: i64,
     invoice_id: Option<i64>,
     status: String,
 }
@@ -71,12 +70,11 @@ pub async fn apply_payment(
             pi.id, pi.status
         )));
     };
-    let existing: Option<Existing> = sqlx::query_as(
-        "SELECT id, invoice_id, status FROM stripe_payments WHERE payment_intent = ?",
-    )
-    .bind(&pi.id)
-    .fetch_optional(&mut *ctx.conn)
-    .await?;
+    let existing: Option<Existing> =
+        sqlx::query_as("SELECT invoice_id, status FROM stripe_payments WHERE payment_intent = ?")
+            .bind(&pi.id)
+            .fetch_optional(&mut *ctx.conn)
+            .await?;
     if existing.as_ref().is_some_and(|e| e.status == "succeeded") {
         // Succeeded is final for a PaymentIntent; refunds and disputes are their own objects.
         return Ok(Applied::note(format!("{} already recorded", pi.id)));
@@ -126,39 +124,34 @@ pub async fn apply_payment(
     let was = existing.as_ref().map(|e| e.status.clone());
     let failure = (status == Status::Failed).then(|| failure_words(pi));
     let now = instant_text(ctx.now);
-    let row_id = match &existing {
-        Some(e) => e.id,
-        None => sqlx::query(
-            "INSERT INTO stripe_payments (mode, payment_intent, amount_minor, currency, status,
-                                          stripe_created, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(ctx.mode.as_str())
-        .bind(&pi.id)
-        .bind(amount.to_minor())
-        .bind(amount.currency().code())
-        .bind(status.as_str())
-        .bind(pi.created)
-        .bind(&now)
-        .execute(&mut *ctx.conn)
-        .await?
-        .last_insert_rowid(),
-    };
-    sqlx::query(
-        "UPDATE stripe_payments SET
-            checkout_session = COALESCE(?, checkout_session),
-            payment_link = COALESCE(?, payment_link),
-            invoice_id = ?, status = ?, amount_minor = ?, fee_minor = ?, net_minor = ?,
-            method_type = ?, card_brand = ?, card_last4 = ?, receipt_url = ?, charge_id = ?,
-            balance_transaction = ?, customer = ?, client_name = ?, failure_message = ?,
-            unmatched_reason = ?, updated_at = ?
-         WHERE id = ?",
+    // One statement whether the payment is new or known: insert, or bring the row up to date.
+    let (row_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO stripe_payments (mode, payment_intent, checkout_session, payment_link,
+            invoice_id, status, amount_minor, currency, fee_minor, net_minor, method_type,
+            card_brand, card_last4, receipt_url, charge_id, balance_transaction, customer,
+            client_name, failure_message, unmatched_reason, stripe_created, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (payment_intent) DO UPDATE SET
+            checkout_session = COALESCE(excluded.checkout_session, checkout_session),
+            payment_link = COALESCE(excluded.payment_link, payment_link),
+            invoice_id = excluded.invoice_id, status = excluded.status,
+            amount_minor = excluded.amount_minor, fee_minor = excluded.fee_minor,
+            net_minor = excluded.net_minor, method_type = excluded.method_type,
+            card_brand = excluded.card_brand, card_last4 = excluded.card_last4,
+            receipt_url = excluded.receipt_url, charge_id = excluded.charge_id,
+            balance_transaction = excluded.balance_transaction, customer = excluded.customer,
+            client_name = excluded.client_name, failure_message = excluded.failure_message,
+            unmatched_reason = excluded.unmatched_reason, updated_at = excluded.updated_at
+         RETURNING id",
     )
+    .bind(ctx.mode.as_str())
+    .bind(&pi.id)
     .bind(session.map(|s| s.id.as_str()))
     .bind(session.and_then(|s| s.payment_link.as_deref()))
     .bind(invoice.as_ref().map(|i| i.id))
     .bind(status.as_str())
     .bind(amount.to_minor())
+    .bind(amount.currency().code())
     .bind(fee.map(|f| f.to_minor()))
     .bind(net.map(|n| n.to_minor()))
     .bind(&method_type)
@@ -171,9 +164,9 @@ pub async fn apply_payment(
     .bind(&client_name)
     .bind(&failure)
     .bind(&unmatched_reason)
+    .bind(pi.created)
     .bind(&now)
-    .bind(row_id)
-    .execute(&mut *ctx.conn)
+    .fetch_one(&mut *ctx.conn)
     .await?;
 
     if let (Some(customer), Some(inv)) = (&pi.customer, &invoice) {

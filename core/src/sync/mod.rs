@@ -298,30 +298,32 @@ impl Sync {
         let mut tx = app.db.write().await?;
         let now = app.now();
         let mut ctx = Ctx::new(&mut tx, mode, now).await?;
+        // Another window may have applied some while this one was fetching.
+        let seen = processed_in(ctx.conn, batch.iter().map(|(e, _)| e.id.as_str())).await?;
+        let mut news = Vec::new();
+        let mut records = Vec::with_capacity(batch.len());
         for (event, fetched) in batch {
-            // Another window may have applied it while this one was fetching.
-            let seen: Option<(String,)> =
-                sqlx::query_as("SELECT id FROM stripe_events WHERE id = ?")
-                    .bind(&event.id)
-                    .fetch_optional(&mut *ctx.conn)
-                    .await?;
-            if seen.is_some() {
+            if seen.contains(&event.id) {
                 report.duplicates += 1;
                 continue;
             }
             let applied = fetch::apply(&mut ctx, fetched).await?;
-            for item in &applied.activity {
-                activity_store::insert(ctx.conn, Some(mode), item, now).await?;
-                report.news.push(item.message.clone());
-            }
-            record_event(ctx.conn, mode, event, &applied.outcome, now).await?;
-            state::advance(ctx.conn, mode, event.created).await?;
+            report
+                .news
+                .extend(applied.activity.iter().map(|a| a.message.clone()));
+            news.extend(applied.activity);
+            records.push((*event, applied.outcome));
             report.applied += 1;
             for id in applied.invoices {
                 if !touched.contains(&id) {
                     touched.push(id);
                 }
             }
+        }
+        activity_store::insert_many(ctx.conn, Some(mode), &news, now).await?;
+        record_events(ctx.conn, mode, &records, now).await?;
+        if let Some(newest) = records.iter().map(|(e, _)| e.created).max() {
+            state::advance(ctx.conn, mode, newest).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -371,28 +373,55 @@ impl Sync {
     }
 }
 
-async fn record_event(
+/// Writes the batch's `stripe_events` rows in one statement.
+async fn record_events(
     conn: &mut sqlx::SqliteConnection,
     mode: StripeMode,
-    event: &Event,
-    outcome: &str,
+    records: &[(&Event, String)],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    sqlx::query(
+    if records.is_empty() {
+        return Ok(());
+    }
+    let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; records.len()].join(", ");
+    let sql = format!(
         "INSERT INTO stripe_events (id, mode, type, created, object_id, applied_at, outcome, payload)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&event.id)
-    .bind(mode.as_str())
-    .bind(&event.kind)
-    .bind(event.created)
-    .bind(&event.data.object.id)
-    .bind(instant_text(now))
-    .bind(outcome)
-    .bind(event.raw.to_string())
-    .execute(&mut *conn)
-    .await?;
+         VALUES {rows}"
+    );
+    let applied_at = instant_text(now);
+    let mut q = sqlx::query(&sql);
+    for (event, outcome) in records {
+        q = q
+            .bind(&event.id)
+            .bind(mode.as_str())
+            .bind(&event.kind)
+            .bind(event.created)
+            .bind(&event.data.object.id)
+            .bind(applied_at.clone())
+            .bind(outcome)
+            .bind(event.raw.to_string());
+    }
+    q.execute(&mut *conn).await?;
     Ok(())
+}
+
+/// Which of these event ids were applied before.
+async fn processed_in<'a>(
+    conn: &mut sqlx::SqliteConnection,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<std::collections::HashSet<String>> {
+    let ids: Vec<&str> = ids.collect();
+    let marks = vec!["?"; ids.len()].join(", ");
+    let sql = format!("SELECT id FROM stripe_events WHERE id IN ({marks})");
+    let mut q = sqlx::query_as::<_, (String,)>(&sql);
+    for id in &ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect())
 }
 
 /// Which of the listed events were applied before.
