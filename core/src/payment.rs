@@ -217,6 +217,31 @@ pub(crate) mod store {
     }
 }
 
+/// How much a refund gives back: what was asked, or everything `left` of the payment; never
+/// nothing, never more than is left. The one rule for manual and Stripe refunds.
+pub(crate) fn refund_amount(payment_id: i64, input: &RefundInput, left: Money) -> Result<Money> {
+    let amount = match input.amount {
+        Some(a) => Money::new(a, left.currency()).map_err(|e| Error::from(e).in_field("amount"))?,
+        None => left,
+    };
+    if !amount.is_positive() {
+        return Err(if left.is_zero() {
+            Error::conflict(format!(
+                "Payment {payment_id} has already been refunded in full."
+            ))
+        } else {
+            Error::invalid("amount", "The amount must be more than zero.")
+        });
+    }
+    if amount.amount() > left.amount() {
+        return Err(Error::invalid(
+            "amount",
+            format!("Only {left} of this payment can still be refunded."),
+        ));
+    }
+    Ok(amount)
+}
+
 impl Paydesk {
     /// Records money received outside Stripe. It can't be more than what is still owed, so an
     /// invoice never holds money that isn't applied to it.
@@ -304,26 +329,7 @@ impl Paydesk {
             payment.amount.currency(),
         );
         let left = payment.amount.checked_sub(already)?;
-        let amount = match input.amount {
-            Some(a) => Money::new(a, payment.amount.currency())
-                .map_err(|e| Error::from(e).in_field("amount"))?,
-            None => left,
-        };
-        if !amount.is_positive() {
-            return Err(if left.is_zero() {
-                Error::conflict(format!(
-                    "Payment {payment_id} has already been refunded in full."
-                ))
-            } else {
-                Error::invalid("amount", "The amount must be more than zero.")
-            });
-        }
-        if amount.amount() > left.amount() {
-            return Err(Error::invalid(
-                "amount",
-                format!("Only {left} of this payment can still be refunded."),
-            ));
-        }
+        let amount = refund_amount(payment_id, input, left)?;
         let reason = optional_text("reason", "Reason", &input.reason, 500)?;
         let refunded_on = match input.refunded_on {
             Some(d) => d,

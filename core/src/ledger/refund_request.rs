@@ -13,8 +13,9 @@ use crate::activity::store as activity_store;
 use crate::db::instant_text;
 use crate::error::{Error, Result};
 use crate::money::{stripe_units, Currency, Money};
-use crate::payment::{store as payment_store, Refund, RefundInput};
+use crate::payment::{refund_amount, store as payment_store, Refund, RefundInput};
 use crate::stripe::client::{Method, Repeat};
+use crate::stripe::connection::record_write_key;
 use crate::stripe::{IdempotencyKey, Stripe, StripeError, StripeMode};
 use crate::validate::optional_text;
 
@@ -45,8 +46,6 @@ impl Stripe {
         let currency = Currency::parse(&currency)?;
         let paid = Money::from_minor(amount_minor, currency);
         let reason = optional_text("reason", "Reason", &input.reason, 500)?;
-        let key = self.new_write_key(mode, "refund.create").await?;
-
         let mut tx = app.db.write().await?;
         let (refunded,): (i64,) = sqlx::query_as(
             "SELECT COALESCE(SUM(amount_minor), 0) FROM stripe_refunds
@@ -56,27 +55,11 @@ impl Stripe {
         .fetch_one(&mut *tx)
         .await?;
         let left = paid.checked_sub(Money::from_minor(refunded, currency))?;
-        let amount = match input.amount {
-            Some(a) => Money::new(a, currency).map_err(|e| Error::from(e).in_field("amount"))?,
-            None => left,
-        };
-        if !amount.is_positive() {
-            return Err(if left.is_zero() {
-                Error::conflict(format!(
-                    "Payment {payment_id} has already been refunded in full."
-                ))
-            } else {
-                Error::invalid("amount", "The amount must be more than zero.")
-            });
-        }
-        if amount.amount() > left.amount() {
-            return Err(Error::invalid(
-                "amount",
-                format!("Only {left} of this payment can still be refunded."),
-            ));
-        }
+        let amount = refund_amount(payment_id, input, left)?;
         let units =
             stripe_units::to_stripe_units(amount).map_err(|e| Error::from(e).in_field("amount"))?;
+        // Recorded only once the refund is valid, in the same transaction as its row.
+        let key = record_write_key(&mut tx, mode, "refund.create", app.now()).await?;
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("payment_intent", &pi)
             .append_pair("amount", &units.to_string())

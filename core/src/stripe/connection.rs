@@ -259,24 +259,36 @@ impl Stripe {
     /// A fresh idempotency key for a write, recorded locally before the request is sent. Keep the
     /// returned key with the local record of the write and reuse it for every retry.
     pub async fn new_write_key(&self, mode: StripeMode, purpose: &str) -> Result<IdempotencyKey> {
-        let text = format!(
-            "paydesk-{}-{:016x}{:016x}",
-            mode.as_str(),
-            fastrand::u64(..),
-            fastrand::u64(..)
-        );
-        sqlx::query(
-            "INSERT INTO stripe_idempotency_keys (key, mode, purpose, created_at) VALUES (?, ?, ?, ?)",
-        )
-        .bind(&text)
-        .bind(mode.as_str())
-        .bind(purpose)
-        .bind(instant_text(self.app.now()))
-        .execute(self.app.db.pool())
-        .await?;
-        IdempotencyKey::new(&text)
-            .map_err(|e| Error::from(StripeError::Config(format!("idempotency key: {e}"))))
+        let mut conn = self.app.db.pool().acquire().await?;
+        record_write_key(&mut conn, mode, purpose, self.app.now()).await
     }
+}
+
+/// Makes and records an idempotency key on `conn` — inside the caller's transaction when the key
+/// must be written together with the record of the write it belongs to.
+pub(crate) async fn record_write_key(
+    conn: &mut sqlx::SqliteConnection,
+    mode: StripeMode,
+    purpose: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<IdempotencyKey> {
+    let text = format!(
+        "paydesk-{}-{:016x}{:016x}",
+        mode.as_str(),
+        fastrand::u64(..),
+        fastrand::u64(..)
+    );
+    sqlx::query(
+        "INSERT INTO stripe_idempotency_keys (key, mode, purpose, created_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(&text)
+    .bind(mode.as_str())
+    .bind(purpose)
+    .bind(instant_text(now))
+    .execute(&mut *conn)
+    .await?;
+    IdempotencyKey::new(&text)
+        .map_err(|e| Error::from(StripeError::Config(format!("idempotency key: {e}"))))
 }
 
 /// The parts of `GET /v1/account` Paydesk shows. Read loosely (every field optional) rather than

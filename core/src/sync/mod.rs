@@ -429,17 +429,10 @@ async fn processed_among(
     app: &crate::Paydesk,
     events: &[Event],
 ) -> Result<std::collections::HashSet<String>> {
+    let mut conn = app.db.pool().acquire().await?;
     let mut done = std::collections::HashSet::new();
     for chunk in events.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(", ");
-        let sql = format!("SELECT id FROM stripe_events WHERE id IN ({marks})");
-        let mut q = sqlx::query_as::<_, (String,)>(&sql);
-        for e in chunk {
-            q = q.bind(&e.id);
-        }
-        for (id,) in q.fetch_all(app.db.pool()).await? {
-            done.insert(id);
-        }
+        done.extend(processed_in(&mut conn, chunk.iter().map(|e| e.id.as_str())).await?);
     }
     Ok(done)
 }

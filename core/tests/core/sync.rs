@@ -78,6 +78,18 @@ impl Shop {
         self.t.clock.advance(Duration::seconds(secs));
     }
 
+    /// Makes every event so far invisible for `secs`, as Stripe's feed sometimes lags.
+    async fn hide_events_for(&self, secs: i64) {
+        let client = self.stripe().client(StripeMode::Test).await.unwrap();
+        let events = client
+            .json(Method::GET, "/events", Some("limit=100"), Repeat::Safe, "t")
+            .await
+            .unwrap();
+        for e in events["data"].as_array().unwrap() {
+            assert!(self.sim.delay_event(e["id"].as_str().unwrap(), secs));
+        }
+    }
+
     fn align_clocks(&self) {
         let now = chrono::DateTime::from_timestamp(self.sim.now(), 0).unwrap();
         self.t.clock.set(now);
@@ -422,14 +434,7 @@ async fn an_event_that_shows_up_late_is_still_applied_and_duplicates_once() {
     let (late, url) = shop.invoice_with_link().await;
     shop.sim.pay_link(&url, VISA, None).unwrap();
     // Hide every event so far for two minutes, as Stripe sometimes does.
-    let client = shop.stripe().client(StripeMode::Test).await.unwrap();
-    let events = client
-        .json(Method::GET, "/events", Some("limit=100"), Repeat::Safe, "t")
-        .await
-        .unwrap();
-    for e in events["data"].as_array().unwrap() {
-        assert!(shop.sim.delay_event(e["id"].as_str().unwrap(), 120));
-    }
+    shop.hide_events_for(120).await;
     let (early, url2) = shop.invoice_with_link().await;
     shop.sim.pay_link(&url2, VISA, None).unwrap();
 
@@ -624,14 +629,7 @@ async fn a_missing_event_is_covered_by_looking_at_open_links() {
     let (id, url) = shop.invoice_with_link().await;
     shop.sim.pay_link(&url, VISA, None).unwrap();
     // The events don't show up (a type Stripe didn't generate, a feed that lags a day)…
-    let client = shop.stripe().client(StripeMode::Test).await.unwrap();
-    let events = client
-        .json(Method::GET, "/events", Some("limit=100"), Repeat::Safe, "t")
-        .await
-        .unwrap();
-    for e in events["data"].as_array().unwrap() {
-        assert!(shop.sim.delay_event(e["id"].as_str().unwrap(), 86_400));
-    }
+    shop.hide_events_for(86_400).await;
     shop.pass().await;
     assert_eq!(shop.status(id).await, InvoiceStatus::Open);
     // …the direct look at the open link's Checkout Sessions still finds the payment.
