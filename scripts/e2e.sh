@@ -9,8 +9,10 @@ cd "$(dirname "$0")/.."
 if [ ! -f ui/dist/index.html ] || [ -n "$(find ui/src ui/index.html ui/public -newer ui/dist/index.html -print -quit 2>/dev/null)" ]; then
   (cd ui && npm run --silent build)
 fi
-cargo build --locked -p paydesk-app --features custom-protocol
-cargo build --locked -p paydesk-stripe-sim
+# The same build as scripts/test.sh's `cargo test` (one feature set for the whole workspace), so
+# after the tests this compiles nothing; building just these two packages would resolve features
+# differently and compile a second copy of the dependencies.
+cargo test --locked --workspace --no-run --features paydesk-app/custom-protocol
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 export PAYDESK_APP_BIN="$target/debug/paydesk-app"
 export PAYDESK_STRIPE_SIM_BIN="$target/debug/paydesk-stripe-sim"

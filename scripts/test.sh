@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-step() { printf '\n==> %s\n' "$*"; }
+# Each step also shows the disk space left: a full disk is the one failure the tests can't explain.
+step() { printf '\n==> %s  (disk free: %s)\n' "$*" "$(df -h --output=avail . | tail -1 | tr -d ' ')"; }
+# Incremental caches only speed up edit-compile loops and take gigabytes of disk in a one-shot run.
+export CARGO_INCREMENTAL=0
 
 step "System packages"
 scripts/setup-debian.sh
@@ -27,7 +30,9 @@ step "Python tools for the tests (aiosmtpd, the mail tests' SMTP server)"
 scripts/python-tools.sh
 
 step "Rust: tests (with a private OS keychain and localstripe on loopback)"
-scripts/localstripe.sh scripts/with-keychain.sh cargo test --workspace --locked 2>&1 | tee -a "$log"
+# With the app's UI embedded (custom-protocol): the real-window step below then reuses this build
+# instead of compiling a second copy of the dependencies with other features.
+scripts/localstripe.sh scripts/with-keychain.sh cargo test --workspace --locked --features paydesk-app/custom-protocol 2>&1 | tee -a "$log"
 
 if [ -f ui/package.json ]; then
   step "The real window: end-to-end under Xvfb (tauri-driver + WebKitWebDriver)"
