@@ -1,13 +1,17 @@
 import { screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import Payments from '../screens/Payments.svelte';
 import { formatMoney } from '../lib/format';
-import { renderWith, stripeBackend } from './helpers';
+import { freezeDate, renderWith, stripeBackend } from './helpers';
 
 const eur = (amount: string) => formatMoney({ amount, currency: 'EUR' });
 
 describe('payments → unmatched Stripe payments', () => {
+  // The screen opens on the current month; the mock's payments are dated by its own clock.
+  beforeEach(freezeDate);
+  afterEach(() => vi.useRealTimers());
+
   it('shows why, keeps the choice with the error next to it when the invoice can’t take it, then assigns it', async () => {
     const user = userEvent.setup();
     const backend = await stripeBackend();
