@@ -8,6 +8,8 @@ packages=(
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
   libayatana-appindicator3-dev libxdo-dev libssl-dev pkg-config build-essential file
   xvfb xauth webkit2gtk-driver
+  # answers the OS save dialog in the real-window tests (Reports → Export)
+  xdotool
   # OS keychain, headless
   dbus dbus-x11 gnome-keyring libsecret-tools keyutils
   # Tools the tests use to look at what Paydesk produces

@@ -74,6 +74,9 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// The bookkeeper's reports: payments, refunds, payouts, aging, revenue — as CSV, JSON or a
+    /// QuickBooks / Xero bank statement.
+    Report(commands::report::ReportArgs),
     /// Write a consistent copy of the database to a new file.
     Backup {
         /// Where to write the copy (must not exist yet).
@@ -105,6 +108,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), commands::CliError> {
         Command::Stripe(cmd) => commands::stripe::run(&app, cmd, out).await,
         Command::Sync { watch } => commands::sync::sync(&app, watch, out).await,
         Command::Activity { limit } => commands::sync::activity(&app, limit, out).await,
+        Command::Report(args) => commands::report::run(&app, args, out).await,
         Command::Backup { out: file } => {
             app.backup(&file).await?;
             out.emit(&serde_json::json!({ "backup": file }), || {

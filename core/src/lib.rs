@@ -24,6 +24,7 @@ pub mod money;
 pub mod paylink;
 pub mod payment;
 pub mod pdf;
+pub mod report;
 pub mod secret;
 pub mod sending;
 pub mod service;

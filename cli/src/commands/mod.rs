@@ -7,6 +7,7 @@ pub mod email;
 pub mod invoice;
 pub mod job;
 pub mod payment;
+pub mod report;
 pub mod service;
 pub mod staff;
 pub mod stripe;

@@ -16,6 +16,8 @@ mod pay_links;
 mod payments;
 mod pdf;
 mod real_stripe;
+mod report_tieout;
+mod reports;
 mod sending;
 mod stripe_connection;
 mod support;

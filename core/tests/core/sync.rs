@@ -27,18 +27,18 @@ fn events_only() -> PassOptions {
 }
 
 impl Shop {
-    async fn pass(&self) -> PassReport {
+    pub(crate) async fn pass(&self) -> PassReport {
         self.pass_with(events_only()).await
     }
 
-    async fn pass_with(&self, opts: PassOptions) -> PassReport {
+    pub(crate) async fn pass_with(&self, opts: PassOptions) -> PassReport {
         let mut reports = self.stripe().sync().pass(opts).await.unwrap();
         assert_eq!(reports.len(), 1);
         reports.remove(0)
     }
 
     /// A sent invoice with its live link's URL.
-    async fn invoice_with_link(&self) -> (i64, String) {
+    pub(crate) async fn invoice_with_link(&self) -> (i64, String) {
         let id = self.sent_invoice().await;
         let link = self.stripe().pay_links().sync(id).await.unwrap().unwrap();
         (id, link.url.unwrap())
@@ -48,7 +48,7 @@ impl Shop {
         self.t.app.invoice(id).await.unwrap().status
     }
 
-    async fn post(&self, path: &str, body: &str) -> Value {
+    pub(crate) async fn post(&self, path: &str, body: &str) -> Value {
         let client = self.stripe().client(StripeMode::Test).await.unwrap();
         let r = client
             .request(
@@ -73,7 +73,7 @@ impl Shop {
     }
 
     /// Moves both clocks: the simulator's (Stripe's) and the app's.
-    fn advance(&self, secs: i64) {
+    pub(crate) fn advance(&self, secs: i64) {
         self.sim.advance_clock(secs);
         self.t.clock.advance(Duration::seconds(secs));
     }
@@ -90,7 +90,7 @@ impl Shop {
         }
     }
 
-    fn align_clocks(&self) {
+    pub(crate) fn align_clocks(&self) {
         let now = chrono::DateTime::from_timestamp(self.sim.now(), 0).unwrap();
         self.t.clock.set(now);
     }
