@@ -7,6 +7,7 @@ mod email_commands;
 pub mod error;
 mod job_commands;
 mod pay_link_commands;
+mod report_commands;
 mod send_commands;
 mod stripe_commands;
 mod sync_commands;
@@ -92,6 +93,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         sync_commands::unmatched_payments,
         sync_commands::assign_stripe_payment,
         sync_commands::saved_cards,
+        report_commands::report_preview,
+        report_commands::report_charts,
+        report_commands::export_report,
         desktop::open_external,
         desktop::save_backup,
     ])

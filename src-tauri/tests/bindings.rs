@@ -22,6 +22,11 @@ use paydesk_core::mail::{
 };
 use paydesk_core::paylink::{PayLink, PayLinkState};
 use paydesk_core::payment::{Payment, PaymentInput, PaymentMethod, Refund, RefundInput};
+use paydesk_core::report::output::ReportTotal;
+use paydesk_core::report::revenue::{RevenueRow, Section};
+use paydesk_core::report::{
+    ExportFormat, ExportSummary, ReportCharts, ReportKind, ReportPreview, ReportRequest,
+};
 use paydesk_core::sending::{PreparedPdf, SendInvoiceInput, SendOutcome};
 use paydesk_core::service::{Service, ServiceInput};
 use paydesk_core::staff::{StaffInput, StaffMember};
@@ -105,6 +110,15 @@ fn generated() -> String {
         decl::<PreparedPdf>(&cfg),
         decl::<SendInvoiceInput>(&cfg),
         decl::<SendOutcome>(&cfg),
+        decl::<ReportKind>(&cfg),
+        decl::<ReportRequest>(&cfg),
+        decl::<ReportTotal>(&cfg),
+        decl::<ReportPreview>(&cfg),
+        decl::<ExportFormat>(&cfg),
+        decl::<ExportSummary>(&cfg),
+        decl::<Section>(&cfg),
+        decl::<RevenueRow>(&cfg),
+        decl::<ReportCharts>(&cfg),
     ];
     format!(
         "// Generated from the Rust types by src-tauri/tests/bindings.rs — do not edit by hand.\n\

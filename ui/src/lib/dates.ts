@@ -83,3 +83,14 @@ export function timeFromMinutes(minutes: number): string {
   const h = Math.floor(minutes / 60);
   return `${String(h).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
+
+/** The first day of the month `months` months after the one `date` is in (negative: before). */
+export function startOfMonth(date: string, months = 0): string {
+  const [y, m] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1 + months, 1)).toISOString().slice(0, 10);
+}
+
+/** The last day of the month `date` is in. */
+export function endOfMonth(date: string): string {
+  return addDays(startOfMonth(date, 1), -1);
+}

@@ -40,6 +40,11 @@ export function formatMoney(m: Money | null | undefined, loc: string = locale())
     .join('');
 }
 
+/** A count of things, grouped the business locale's way ("12,345" in en-GB). */
+export function formatCount(n: number): string {
+  return nf(`${locale()}|count`, () => new Intl.NumberFormat(locale(), { maximumFractionDigits: 0 })).format(n);
+}
+
 /** A list of per-currency totals, or a dash when there are none. */
 export function formatMoneyList(list: Money[]): string {
   return list.length === 0 ? '—' : list.map((m) => formatMoney(m)).join(' · ');

@@ -41,7 +41,18 @@ import type {
   SendOutcome,
   SentEmail,
   SmtpInput,
+  ExportFormat,
+  ExportSummary,
+  ReportCharts,
+  ReportPreview,
+  ReportRequest,
 } from './types';
+
+/** The `report-export-progress` event: rows written so far, of `expected` (what the caller said to expect). */
+export interface ExportProgress {
+  rows: number;
+  expected: number;
+}
 
 /** Everything the UI asks of the backend. One method per Tauri command (snake_case of the name). */
 export interface Backend {
@@ -196,6 +207,23 @@ export interface Backend {
    * Returns the function that stops listening.
    */
   onSyncReport(listener: (reports: PassReport[]) => void): () => void;
+
+  /**
+   * A report's first 200 rows, its whole row count and its totals per currency (never added across
+   * currencies). Dates are YYYY-MM-DD, both included, in the business time zone; aging is as of `to`.
+   * Rejects with field `to` when it is before `from`, `currency` for an unknown currency.
+   */
+  reportPreview(request: ReportRequest): Promise<ReportPreview>;
+  /** What the Reports screen draws: money per month and currency, and what is owed by age as of `to`. */
+  reportCharts(from: string, to: string): Promise<ReportCharts>;
+  /**
+   * Asks where to save (the OS's save dialog) and writes the whole report there, emitting progress
+   * (`onReportExportProgress`) every 10,000 rows and at the end; null if the owner cancelled. A bank
+   * statement (quickbooks, xero) of aging or revenue rejects with field `format`.
+   */
+  exportReport(request: ReportRequest, format: ExportFormat, bom: boolean, expectedRows: number): Promise<ExportSummary | null>;
+  /** Calls `listener` with an export's progress (the `report-export-progress` event); returns the function that stops listening. */
+  onReportExportProgress(listener: (progress: ExportProgress) => void): () => void;
 
   /** Asks where to save a backup (the OS's save dialog) and writes it; the path, or null if cancelled. */
   saveBackup(): Promise<string | null>;

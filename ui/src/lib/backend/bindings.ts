@@ -376,3 +376,49 @@ to?: string | null,
 message?: string | null, };
 
 export type SendOutcome = { invoice: Invoice, pdf: IssuedPdf, pay_link: PayLink | null, pay_link_problem: string | null, email: SentEmail, };
+
+export type ReportKind = "payments" | "refunds" | "payouts" | "aging" | "revenue";
+
+export type ReportRequest = { kind: ReportKind, from: string, to: string, currency: string | null, };
+
+export type ReportTotal = { label: string, amount: Money, };
+
+export type ReportPreview = { 
+/**
+ * Column titles, in order.
+ */
+columns: Array<string>, 
+/**
+ * The first rows as they read (amounts as exact decimal strings).
+ */
+rows: Array<Array<string>>, 
+/**
+ * How many rows the whole report has.
+ */
+row_count: number, 
+/**
+ * Sums per currency of the report's money columns.
+ */
+totals: Array<ReportTotal>, };
+
+export type ExportFormat = "csv" | "quickbooks" | "xero" | "json";
+
+export type ExportSummary = { rows: number, bytes: number, totals: Array<ReportTotal>, 
+/**
+ * Where the file went (exports to a file only).
+ */
+path: string | null, };
+
+export type Section = "month" | "service" | "staff" | "deposits_held";
+
+export type RevenueRow = { section: Section, name: string, invoiced: Money | null, tax: Money | null, collected: Money | null, stripe_fees: Money | null, count: number, };
+
+export type ReportCharts = { 
+/**
+ * One row per month of the range and currency, oldest first.
+ */
+months: Array<RevenueRow>, 
+/**
+ * Owed at the end of the range, one total per age bucket and currency.
+ */
+outstanding: Array<ReportTotal>, };

@@ -34,6 +34,7 @@ import {
 import { addDays, todayIn } from '../dates';
 import { seed, type MockJob } from './mock-seed';
 import { createStripeWorld, type MockStripeWorld } from './mock-stripe';
+import { createReports } from './mock-reports';
 
 export type { ClientPayment, MockStripeWorld } from './mock-stripe';
 
@@ -766,8 +767,11 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
     demo: options.demoPayments ?? false,
   });
 
-  const api: Omit<Backend, 'onSyncReport'> = {
+  const reports = createReports({ db, refresh, knownCurrency });
+
+  const api: Omit<Backend, 'onSyncReport' | 'onReportExportProgress'> = {
     ...sync.api,
+    ...reports.api,
     async setLogo(bytes) {
       // paydesk-core's business::set_logo: judged by size and first bytes, not by the file name.
       if (bytes.length > MAX_LOGO_BYTES) {
@@ -1257,9 +1261,9 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
       name,
       async (...args: unknown[]) => clone(await (fn as (...a: unknown[]) => Promise<unknown>)(...clone(args))),
     ]),
-  ) as unknown as Omit<Backend, 'onSyncReport'>;
-  // The listener is a function: it is kept, not copied.
-  return { ...copying, onSyncReport: sync.onSyncReport, stripeWorld: sync.world };
+  ) as unknown as Omit<Backend, 'onSyncReport' | 'onReportExportProgress'>;
+  // The listeners are functions: they are kept, not copied.
+  return { ...copying, onSyncReport: sync.onSyncReport, onReportExportProgress: reports.onReportExportProgress, stripeWorld: sync.world };
 }
 
 function throwIt(e: Error): never {

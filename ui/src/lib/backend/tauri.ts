@@ -1,7 +1,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type { PassReport } from './types';
-import { BackendError, type Backend } from './backend';
+import { BackendError, type Backend, type ExportProgress } from './backend';
 
 /** Calls a Tauri command and turns its `{code, message, field}` rejection into a BackendError. */
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -10,6 +10,24 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   } catch (e) {
     throw BackendError.from(e);
   }
+}
+
+/** Calls `listener` with every `event` the Rust side emits; returns the function that stops listening. */
+function subscribe<T>(event: string, listener: (payload: T) => void): () => void {
+  // `listen` resolves once the window is subscribed; stopping before that unsubscribes when it does.
+  let stopped = false;
+  let unlisten: (() => void) | null = null;
+  listen<T>(event, (e) => listener(e.payload)).then(
+    (un) => {
+      if (stopped) un();
+      else unlisten = un;
+    },
+    () => {},
+  );
+  return () => {
+    stopped = true;
+    unlisten?.();
+  };
 }
 
 // Tauri v2 renames a command's Rust parameters to camelCase on the JS side by default, so
@@ -94,22 +112,12 @@ export const tauriBackend: Backend = {
   unmatchedPayments: () => call('unmatched_payments'),
   assignStripePayment: (stripePaymentId, invoiceId) => call('assign_stripe_payment', { stripePaymentId, invoiceId }),
   savedCards: (clientId) => call('saved_cards', { clientId }),
-  onSyncReport: (listener) => {
-    // `listen` resolves once the window is subscribed; stopping before that unsubscribes when it does.
-    let stopped = false;
-    let unlisten: (() => void) | null = null;
-    listen<PassReport[]>('sync-report', (event) => listener(event.payload)).then(
-      (un) => {
-        if (stopped) un();
-        else unlisten = un;
-      },
-      () => {},
-    );
-    return () => {
-      stopped = true;
-      unlisten?.();
-    };
-  },
+  onSyncReport: (listener) => subscribe<PassReport[]>('sync-report', listener),
+
+  reportPreview: (request) => call('report_preview', { request }),
+  reportCharts: (from, to) => call('report_charts', { from, to }),
+  exportReport: (request, format, bom, expectedRows) => call('export_report', { request, format, bom, expectedRows }),
+  onReportExportProgress: (listener) => subscribe<ExportProgress>('report-export-progress', listener),
 
   saveBackup: () => call('save_backup'),
   openExternal: (url) => call('open_external', { url }),
