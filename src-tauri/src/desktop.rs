@@ -1,6 +1,8 @@
 //! Desktop conventions. The webview gets no plugin permissions at all: what it may ask for goes
 //! through these commands, which check their input in Rust.
 
+use std::path::PathBuf;
+
 use paydesk_core::Paydesk;
 use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
@@ -53,6 +55,33 @@ pub async fn open_external<R: Runtime>(app: AppHandle<R>, url: String) -> Comman
         })
 }
 
+/// Asks where to save a file with the OS's own save dialog (which asks before replacing a file).
+/// `None` when the owner cancelled.
+pub async fn ask_save_path<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    file_name: &str,
+    (label, extensions): (&str, &[&str]),
+) -> CommandResult<Option<PathBuf>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(file_name)
+        .add_filter(label, extensions)
+        .save_file(move |picked| {
+            let _ = tx.send(picked);
+        });
+    let Some(picked) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    picked.into_path().map(Some).map_err(|_| CommandError {
+        code: "invalid",
+        message: "Files can only be saved to a folder on this computer.".into(),
+        field: None,
+    })
+}
+
 /// Asks where to save a backup with the OS's own save dialog, then writes a consistent copy of
 /// the books there. `None` when the owner cancelled.
 #[tauri::command]
@@ -61,23 +90,16 @@ pub async fn save_backup<R: Runtime>(
     paydesk: State<'_, Paydesk>,
 ) -> CommandResult<Option<String>> {
     let name = format!("paydesk-backup-{}.sqlite3", paydesk.today().await?);
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_title("Save a backup of Paydesk")
-        .set_file_name(name)
-        .add_filter("Paydesk backup", &["sqlite3"])
-        .save_file(move |picked| {
-            let _ = tx.send(picked);
-        });
-    let Some(picked) = rx.await.ok().flatten() else {
+    let Some(path) = ask_save_path(
+        &app,
+        "Save a backup of Paydesk",
+        &name,
+        ("Paydesk backup", &["sqlite3"]),
+    )
+    .await?
+    else {
         return Ok(None);
     };
-    let path = picked.into_path().map_err(|_| CommandError {
-        code: "invalid",
-        message: "Backups can only be saved to a folder on this computer.".into(),
-        field: None,
-    })?;
     // The dialog already asked before overwriting, so an existing file is replaced — atomically,
     // so a failed backup never destroys the previous one.
     let partial = path.with_extension("sqlite3.partial");

@@ -8,9 +8,9 @@ use paydesk_core::report::{
 use paydesk_core::Paydesk;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
-use crate::error::{CommandError, CommandResult};
+use crate::desktop::ask_save_path;
+use crate::error::CommandResult;
 
 /// Rows the screen shows; the export has them all.
 const PREVIEW_ROWS: usize = 200;
@@ -67,28 +67,15 @@ pub async fn export_report<R: Runtime>(
     bom: bool,
     expected_rows: u64,
 ) -> CommandResult<Option<ExportSummary>> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
     let (label, ext) = if format == ExportFormat::Json {
         ("JSON", "json")
     } else {
         ("CSV", "csv")
     };
-    app.dialog()
-        .file()
-        .set_title("Export report")
-        .set_file_name(file_name(&request, format))
-        .add_filter(label, &[ext])
-        .save_file(move |picked| {
-            let _ = tx.send(picked);
-        });
-    let Some(picked) = rx.await.ok().flatten() else {
+    let name = file_name(&request, format);
+    let Some(path) = ask_save_path(&app, "Export report", &name, (label, &[ext])).await? else {
         return Ok(None);
     };
-    let path = picked.into_path().map_err(|_| CommandError {
-        code: "invalid",
-        message: "Reports can only be saved to a folder on this computer.".into(),
-        field: None,
-    })?;
     let emitter = app.clone();
     let mut progress = move |rows: u64| {
         let _ = emitter.emit(

@@ -6,9 +6,9 @@ use paydesk_core::issued_pdf::IssuedPdf;
 use paydesk_core::sending::{PreparedPdf, SendInvoiceInput, SendOutcome};
 use paydesk_core::Paydesk;
 use tauri::{AppHandle, Manager, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
+use crate::desktop::ask_save_path;
 use crate::error::{CommandError, CommandResult};
 
 type App<'a> = State<'a, Paydesk>;
@@ -97,24 +97,9 @@ async fn save_with_dialog<R: Runtime>(
     name: &str,
     bytes: &[u8],
 ) -> CommandResult<Option<String>> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    handle
-        .dialog()
-        .file()
-        .set_title("Save PDF")
-        .set_file_name(name)
-        .add_filter("PDF", &["pdf"])
-        .save_file(move |picked| {
-            let _ = tx.send(picked);
-        });
-    let Some(picked) = rx.await.ok().flatten() else {
+    let Some(path) = ask_save_path(handle, "Save PDF", name, ("PDF", &["pdf"])).await? else {
         return Ok(None);
     };
-    let path = picked.into_path().map_err(|_| CommandError {
-        code: "invalid",
-        message: "PDFs can only be saved to a folder on this computer.".into(),
-        field: None,
-    })?;
     // Written beside the target and renamed, so a failed save never leaves half a file.
     let partial = path.with_extension("pdf.partial");
     std::fs::write(&partial, bytes).map_err(io("The PDF couldn't be saved there"))?;
