@@ -1,6 +1,7 @@
 //! The desktop shell. It opens the data folder, puts the core's `Paydesk` in Tauri's managed state,
 //! and exposes the commands in `commands`. Nothing else lives here: the rules are in paydesk-core.
 
+mod charge_commands;
 mod commands;
 mod desktop;
 mod email_commands;
@@ -93,6 +94,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         sync_commands::unmatched_payments,
         sync_commands::assign_stripe_payment,
         sync_commands::saved_cards,
+        charge_commands::charge_saved_card,
         report_commands::report_preview,
         report_commands::report_charts,
         report_commands::export_report,

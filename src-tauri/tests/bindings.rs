@@ -15,6 +15,7 @@ use paydesk_core::invoice::{
 };
 use paydesk_core::issued_pdf::IssuedPdf;
 use paydesk_core::job::{Job, JobInput, PaymentRequest, PaymentRequestInput, RequestKind};
+use paydesk_core::ledger::charge_request::CardCharge;
 use paydesk_core::ledger::views::{SavedCard, StripePayment};
 use paydesk_core::mail::{
     EmailAuth, EmailSettings, InvoiceEmailDraft, OAuthProvider, OAuthSignIn, SendStatus, SentEmail,
@@ -119,6 +120,7 @@ fn generated() -> String {
         decl::<Section>(&cfg),
         decl::<RevenueRow>(&cfg),
         decl::<ReportCharts>(&cfg),
+        decl::<CardCharge>(&cfg),
     ];
     format!(
         "// Generated from the Rust types by src-tauri/tests/bindings.rs — do not edit by hand.\n\

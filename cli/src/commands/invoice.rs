@@ -114,6 +114,8 @@ pub enum InvoiceCmd {
         #[arg(long, conflicts_with = "id")]
         all: bool,
     },
+    /// Charge the client's saved card (through Stripe) for what the invoice still asks.
+    Charge { id: i64 },
     /// Record a payment received outside Stripe.
     Pay {
         id: i64,
@@ -486,6 +488,26 @@ pub async fn run(app: &Paydesk, cmd: InvoiceCmd, out: &Out) -> CmdResult {
                     })
                     .collect::<Vec<_>>();
                 table(&["SENT (UTC)", "TO", "STATUS", "WHY IT FAILED"], &rows)
+            });
+        }
+        InvoiceCmd::Charge { id } => {
+            let charge = app.stripe().charge_saved_card(id).await?;
+            if let Some(why) = &charge.failure {
+                // Exit 1 so scripts notice; nothing was charged and the invoice is still owed.
+                return Err(paydesk_core::Error::conflict(format!(
+                    "The {} wasn't charged: {why}. Send a pay link instead (paydesk invoice send {id}).",
+                    charge.card
+                ))
+                .into());
+            }
+            out.emit(&charge, || {
+                format!(
+                    "Charged {} {} to {} ({}).",
+                    charge.amount.amount(),
+                    charge.amount.currency(),
+                    charge.card,
+                    charge.status
+                )
             });
         }
         InvoiceCmd::Link { id: None, .. } => {

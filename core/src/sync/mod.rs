@@ -175,6 +175,7 @@ impl Sync {
             state::load(&mut conn, mode).await?
         };
         self.stripe.finish_pending_refunds().await?;
+        self.stripe.finish_pending_charges().await?;
         let now = app.now();
         let mut touched: Vec<i64> = Vec::new();
         let since = match pass_state.watermark {

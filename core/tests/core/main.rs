@@ -2,6 +2,7 @@
 
 mod bookings;
 mod business;
+mod charges;
 mod clients;
 mod dashboard;
 mod database;

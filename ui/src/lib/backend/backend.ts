@@ -5,6 +5,7 @@ import type {
   BookingStatus,
   BusinessProfile,
   BusinessUpdate,
+  CardCharge,
   Client,
   ClientInput,
   Dashboard,
@@ -202,6 +203,13 @@ export interface Backend {
   assignStripePayment(stripePaymentId: number, invoiceId: number): Promise<StripePayment>;
   /** The client's cards saved at Stripe (from paying a link with "save my card"). */
   savedCards(clientId: number): Promise<SavedCard[]>;
+  /**
+   * Charges the client's most recently saved card (in the active mode, not expired) for the invoice's
+   * whole amount due, exactly once. A declined card doesn't reject: it is a `failed` charge with
+   * Stripe's reason in plain words (`failure`). Rejects with `conflict` when nothing is owed or the
+   * client has no card that can be charged, and for Stripe problems (not connected, unreachable).
+   */
+  chargeSavedCard(invoiceId: number): Promise<CardCharge>;
   /**
    * Calls `listener` with the reports of every background sync pass (the `sync-report` event).
    * Returns the function that stops listening.

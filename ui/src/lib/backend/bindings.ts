@@ -422,3 +422,17 @@ months: Array<RevenueRow>,
  * Owed at the end of the range, one total per age bucket and currency.
  */
 outstanding: Array<ReportTotal>, };
+
+export type CardCharge = { id: number, invoice_id: number, 
+/**
+ * `succeeded`, `processing` (the bank hasn't answered yet) or `failed`.
+ */
+status: string, amount: Money, 
+/**
+ * "visa •••• 4242"
+ */
+card: string, 
+/**
+ * Why it failed, in plain words.
+ */
+failure: string | null, payment_intent: string | null, };

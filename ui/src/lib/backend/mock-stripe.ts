@@ -2,11 +2,13 @@
 // simulator's hosted pay page takes a payment), and Paydesk learns of it only on its next sync pass
 // (`syncNow`, or `backgroundPass` as the desktop app's poller), as paydesk-core's sync does:
 // payments with fee and net, failures in plain words, unmatched payments, the activity feed.
+// "Charge card" charges a saved card at once (`chargeSavedCard`), as core's charge_request does.
 import { BackendError, type Backend } from './backend';
 import type * as T from './types';
 import type { MockDb } from './mock-seed';
 import { add, cmp, currencyDecimals, moneyDec, parseDec, percentOf, round, sub, toMoney } from '../money';
 import { formatMoney } from '../format';
+import { chargeableCard } from '../cards';
 
 /** A payment a client makes at Stripe. */
 export interface ClientPayment {
@@ -24,6 +26,15 @@ export interface ClientPayment {
   saveCard?: { exp_month: number; exp_year: number };
 }
 
+/** A card a client keeps on file at Stripe. */
+export interface SavedCardInput {
+  /** The card number, e.g. 4242 4242 4242 4242. */
+  card: string;
+  exp_month: number;
+  exp_year: number;
+  mode?: T.StripeMode;
+}
+
 /** What tests (and the browser demo) can do at "Stripe". */
 export interface MockStripeWorld {
   /** A client pays at Stripe; nothing changes in Paydesk until its next sync pass. */
@@ -32,6 +43,12 @@ export interface MockStripeWorld {
   backgroundPass(): Promise<T.PassReport[]>;
   /** From now on every pass fails with this Stripe error; null: passes go well again. */
   failPasses(error: { code: string; message: string } | null): void;
+  /**
+   * A client keeps a card on file at Stripe without paying (set up for later), so it can be charged
+   * (`chargeSavedCard`): known at once, newest first like a card saved while paying. Default mode:
+   * the active one. Charging 4000 0000 0000 9995 is declined; 4000 0000 0000 3184 needs the client to confirm.
+   */
+  saveCard(clientId: number, card: SavedCardInput): void;
   /** How many times the UI said a payment may be imminent (`expectPayment`). */
   readonly expected: number;
 }
@@ -61,6 +78,7 @@ type SyncApi = Pick<
   | 'unmatchedPayments'
   | 'assignStripePayment'
   | 'savedCards'
+  | 'chargeSavedCard'
 >;
 
 interface Pending extends ClientPayment {
@@ -74,6 +92,12 @@ const DECLINES: Record<string, string> = {
   '4000000000000002': 'the card was declined',
   '4000000000000069': 'the card has expired',
   '4000000000000127': "the card's security code was wrong",
+};
+
+/** Why charging a saved card with the client away fails, by the test card's last four digits (core's failure_words). */
+const OFF_SESSION_FAILURES: Record<string, string> = {
+  '9995': 'the card was declined (insufficient funds)',
+  '3184': "the bank asked the client to confirm the payment, and it wasn't confirmed",
 };
 
 const brandOf = (digits: string) =>
@@ -133,6 +157,19 @@ export function createStripeWorld(deps: StripeWorldDeps): { api: SyncApi; world:
     return id;
   }
 
+  /** A succeeded card payment's fee (the simulator's 1.5 % + 0.25, rounded to the currency), net and receipt. */
+  function settle(row: T.StripePayment) {
+    const { amount } = row;
+    const fee = round(add(percentOf(moneyDec(amount), parseDec('1.5')!), parseDec('0.25')!), currencyDecimals(amount.currency));
+    row.fee = toMoney(fee, amount.currency);
+    row.net = toMoney(sub(moneyDec(amount), fee), amount.currency);
+    row.receipt_url = `https://pay.stripe.com/receipts/payment/mock_${row.id}`;
+  }
+
+  function keepCard(clientId: number, card: T.SavedCard) {
+    cards.set(clientId, [card, ...(cards.get(clientId) ?? [])]);
+  }
+
   /** Applies one payment the way core's ledger does; the activity messages it wrote. */
   function apply(p: Pending): string[] {
     const inv = p.invoiceId === null ? null : (db.invoices.find((i) => i.id === p.invoiceId) ?? null);
@@ -180,12 +217,7 @@ export function createStripeWorld(deps: StripeWorldDeps): { api: SyncApi; world:
       const on = inv ? ` for ${label(inv)}` : '';
       return [note('payment_processing', p.mode, row.invoice_id, `${who} is paying ${show(amount)}${on} by bank debit. Stripe confirms it in a few days.`)];
     }
-    // The simulator's fee: 1.5 % + 0.25, rounded to the currency.
-    const dp = currencyDecimals(amount.currency);
-    const fee = round(add(percentOf(moneyDec(amount), parseDec('1.5')!), parseDec('0.25')!), dp);
-    row.fee = toMoney(fee, amount.currency);
-    row.net = toMoney(sub(moneyDec(amount), fee), amount.currency);
-    row.receipt_url = `https://pay.stripe.com/receipts/payment/mock_${id}`;
+    settle(row);
     const { inv: target, reason } = match(p, amount);
     if (!target || reason) {
       row.unmatched_reason = reason;
@@ -194,9 +226,7 @@ export function createStripeWorld(deps: StripeWorldDeps): { api: SyncApi; world:
     useLink();
     row.payment_id = recordPayment(target, amount, 'card', `Stripe ${row.card_brand} •••• ${row.card_last4}`);
     if (p.saveCard) {
-      const saved = cards.get(target.client_id) ?? [];
-      saved.unshift({ id: `pm_mock${id}`, mode: p.mode, brand: row.card_brand ?? 'card', last4: row.card_last4 ?? '', ...p.saveCard });
-      cards.set(target.client_id, saved);
+      keepCard(target.client_id, { id: `pm_mock${id}`, mode: p.mode, brand: row.card_brand ?? 'card', last4: row.card_last4 ?? '', ...p.saveCard });
     }
     return [note('payment_received', p.mode, target.id, `${who} paid ${label(target)} — ${show(amount)}`)];
   }
@@ -248,6 +278,12 @@ export function createStripeWorld(deps: StripeWorldDeps): { api: SyncApi; world:
     },
     failPasses(error) {
       failure = error;
+    },
+    saveCard(clientId, { card, exp_month, exp_year, mode }) {
+      const m = mode ?? stripe.active;
+      if (!m) throw new Error("saveCard: Stripe isn't connected");
+      const digits = card.replace(/\s/g, '');
+      keepCard(clientId, { id: `pm_mock${deps.nextId()}`, mode: m, brand: brandOf(digits), last4: digits.slice(-4), exp_month, exp_year });
     },
     get expected() {
       return expected;
@@ -301,6 +337,55 @@ export function createStripeWorld(deps: StripeWorldDeps): { api: SyncApi; world:
     },
     async savedCards(clientId) {
       return cards.get(clientId) ?? [];
+    },
+    async chargeSavedCard(invoiceId) {
+      // core's charge_saved_card: the whole amount due, on the newest card of the active mode that hasn't expired.
+      const inv = deps.refresh(deps.invoice(invoiceId));
+      if ((inv.status !== 'open' && inv.status !== 'partially_paid') || moneyDec(inv.amount_due).m <= 0n) {
+        throw new BackendError('conflict', `${inv.number ?? 'This invoice'} has nothing left to pay.`);
+      }
+      const mode = stripe.active;
+      if (!mode) throw new BackendError('stripe_not_connected', "Stripe live mode isn't connected yet. Connect it with your Stripe key first.");
+      const card = chargeableCard(cards.get(inv.client_id) ?? [], mode, deps.today());
+      if (!card) throw new BackendError('conflict', `${inv.client_name} has no card saved that can be charged. Send a pay link instead.`);
+      const id = deps.nextId();
+      const amount = inv.amount_due;
+      const intent = `pi_mock${String(id).padStart(8, '0')}`;
+      const charge: T.CardCharge = {
+        id,
+        invoice_id: inv.id,
+        status: 'succeeded',
+        amount,
+        card: `${card.brand} •••• ${card.last4}`,
+        failure: null,
+        payment_intent: intent,
+      };
+      const failed = OFF_SESSION_FAILURES[card.last4];
+      if (failed) return { ...charge, status: 'failed', failure: failed };
+      const row: T.StripePayment = {
+        id,
+        mode,
+        invoice_id: inv.id,
+        payment_id: null,
+        status: 'succeeded',
+        amount,
+        fee: null,
+        net: null,
+        method_type: 'card',
+        card_brand: card.brand,
+        card_last4: card.last4,
+        receipt_url: null,
+        client_name: inv.client_name,
+        failure_message: null,
+        unmatched_reason: null,
+        payment_intent: intent,
+        created: stamp(),
+      };
+      settle(row);
+      payments.push(row);
+      row.payment_id = recordPayment(inv, amount, 'card', `Stripe ${card.brand} •••• ${card.last4}`);
+      note('payment_received', mode, inv.id, `${inv.client_name} paid ${label(inv)} — ${show(amount)}`);
+      return charge;
     },
   };
 

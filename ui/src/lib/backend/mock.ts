@@ -36,7 +36,7 @@ import { seed, type MockJob } from './mock-seed';
 import { createStripeWorld, type MockStripeWorld } from './mock-stripe';
 import { createReports } from './mock-reports';
 
-export type { ClientPayment, MockStripeWorld } from './mock-stripe';
+export type { ClientPayment, MockStripeWorld, SavedCardInput } from './mock-stripe';
 
 /** The mock backend, with a handle on its "Stripe" (clients paying, sync passes failing). */
 export type MockBackend = Backend & { stripeWorld: MockStripeWorld };

@@ -112,6 +112,7 @@ export const tauriBackend: Backend = {
   unmatchedPayments: () => call('unmatched_payments'),
   assignStripePayment: (stripePaymentId, invoiceId) => call('assign_stripe_payment', { stripePaymentId, invoiceId }),
   savedCards: (clientId) => call('saved_cards', { clientId }),
+  chargeSavedCard: (invoiceId) => call('charge_saved_card', { invoiceId }),
   onSyncReport: (listener) => subscribe<PassReport[]>('sync-report', listener),
 
   reportPreview: (request) => call('report_preview', { request }),

@@ -1,0 +1,311 @@
+//! Charging a client's saved card for what an invoice still asks, exactly once.
+//!
+//! Like refunds (refund_request.rs): the charge's row — with its idempotency key and the exact
+//! request body — is written before Stripe is asked, and every retry (a timeout, a restart after a
+//! crash, a second click, the next sync pass) sends the same body with the same key, so Stripe
+//! answers with the PaymentIntent it already made. A declined card is not an error of Paydesk's:
+//! it comes back as a failed [`CardCharge`] with Stripe's reason in plain words, so the owner can
+//! send a pay link instead.
+
+use chrono::Datelike;
+use serde::{Deserialize, Serialize};
+
+use super::objects::{self, PaymentIntent};
+use super::payments::failure_words;
+use super::{apply_payment, Ctx};
+use crate::activity::store as activity_store;
+use crate::db::instant_text;
+use crate::error::{Error, Result};
+use crate::invoice::InvoiceStatus;
+use crate::money::{stripe_units, Currency, Money};
+use crate::paylink::METADATA_INVOICE;
+use crate::stripe::client::{Method, Repeat};
+use crate::stripe::connection::record_write_key;
+use crate::stripe::{IdempotencyKey, Stripe, StripeError, StripeMode};
+use crate::sync::fetch::PI_EXPAND;
+
+/// What became of charging a saved card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CardCharge {
+    pub id: i64,
+    pub invoice_id: i64,
+    /// `succeeded`, `processing` (the bank hasn't answered yet) or `failed`.
+    pub status: String,
+    pub amount: Money,
+    /// "visa •••• 4242"
+    pub card: String,
+    /// Why it failed, in plain words.
+    pub failure: Option<String>,
+    pub payment_intent: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    mode: String,
+    invoice_id: i64,
+    card: String,
+    amount_minor: i64,
+    currency: String,
+    create_key: String,
+    create_body: String,
+    status: String,
+    payment_intent: Option<String>,
+    failure: Option<String>,
+}
+
+const ROW: &str =
+    "SELECT id, mode, invoice_id, card, amount_minor, currency, create_key, create_body,
+                          status, payment_intent, failure FROM card_charges";
+
+impl Stripe {
+    /// Charges the client's most recently saved card (not expired) for the invoice's amount due.
+    /// A charge of this invoice still waiting for Stripe's answer is finished instead of a new one
+    /// made.
+    pub async fn charge_saved_card(&self, invoice_id: i64) -> Result<CardCharge> {
+        let app = self.app();
+        let pending: Option<Row> = sqlx::query_as(&format!(
+            "{ROW} WHERE invoice_id = ? AND status = 'creating' ORDER BY id LIMIT 1"
+        ))
+        .bind(invoice_id)
+        .fetch_optional(app.db.pool())
+        .await?;
+        if let Some(row) = pending {
+            return self.finish_charge(row).await;
+        }
+        let inv = app.invoice(invoice_id).await?;
+        let due = inv.amount_due;
+        if !matches!(
+            inv.status,
+            InvoiceStatus::Open | InvoiceStatus::PartiallyPaid
+        ) || !due.is_positive()
+        {
+            return Err(Error::conflict(format!(
+                "{} has nothing left to pay.",
+                inv.number.as_deref().unwrap_or("This invoice")
+            )));
+        }
+        let mode = self
+            .active_mode()
+            .await?
+            .ok_or(Error::Stripe(StripeError::NotConnected {
+                mode: StripeMode::Live,
+            }))?;
+        let units = stripe_units::chargeable_units(due)?;
+        let today = app.now().date_naive();
+        let card: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT c.id, c.customer, c.brand, c.last4 FROM saved_cards c
+             JOIN stripe_customers s ON s.id = c.customer
+             WHERE s.client_id = ? AND c.mode = ? AND c.detached = 0 AND s.deleted = 0
+               AND (c.exp_year > ?3 OR (c.exp_year = ?3 AND c.exp_month >= ?4))
+             ORDER BY c.updated_at DESC LIMIT 1",
+        )
+        .bind(inv.client_id)
+        .bind(mode.as_str())
+        .bind(today.year())
+        .bind(today.month())
+        .fetch_optional(app.db.pool())
+        .await?;
+        let Some((card, customer, _, _)) = card else {
+            return Err(Error::conflict(format!(
+                "{} has no card saved that can be charged. Send a pay link instead.",
+                inv.client_name
+            )));
+        };
+
+        let mut tx = app.db.write().await?;
+        let key = record_write_key(&mut tx, mode, "payment_intent.create", app.now()).await?;
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("amount", &units.to_string())
+            .append_pair("currency", &due.currency().code().to_lowercase())
+            .append_pair("customer", &customer)
+            .append_pair("payment_method", &card)
+            .append_pair("off_session", "true")
+            .append_pair("confirm", "true")
+            .append_pair(
+                &format!("metadata[{METADATA_INVOICE}]"),
+                &invoice_id.to_string(),
+            )
+            .append_pair("metadata[paydesk_charge_key]", key.as_str())
+            .finish();
+        let body = format!("{body}&{PI_EXPAND}");
+        let now = instant_text(app.now());
+        let id = sqlx::query(
+            "INSERT INTO card_charges (mode, invoice_id, card, amount_minor, currency, create_key,
+                                       create_body, status, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'creating', ?, ?)",
+        )
+        .bind(mode.as_str())
+        .bind(invoice_id)
+        .bind(&card)
+        .bind(due.to_minor())
+        .bind(due.currency().code())
+        .bind(key.as_str())
+        .bind(&body)
+        .bind(&now)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        tx.commit().await?;
+        let row: Row = sqlx::query_as(&format!("{ROW} WHERE id = ?"))
+            .bind(id)
+            .fetch_one(app.db.pool())
+            .await?;
+        self.finish_charge(row).await
+    }
+
+    /// Sends again every charge whose answer Paydesk never saw (the sync pass calls this).
+    pub async fn finish_pending_charges(&self) -> Result<usize> {
+        let rows: Vec<Row> = sqlx::query_as(&format!("{ROW} WHERE status = 'creating'"))
+            .fetch_all(self.app().db.pool())
+            .await?;
+        let n = rows.len();
+        for row in rows {
+            self.finish_charge(row).await?;
+        }
+        Ok(n)
+    }
+
+    async fn finish_charge(&self, row: Row) -> Result<CardCharge> {
+        let app = self.app();
+        let mode = StripeMode::parse(&row.mode).unwrap_or(StripeMode::Test);
+        let client = self.client(mode).await?;
+        let key = IdempotencyKey::new(&row.create_key)
+            .map_err(|e| Error::from(StripeError::Config(format!("idempotency key: {e}"))))?;
+        let response = client
+            .request(
+                Method::POST,
+                "/payment_intents",
+                None,
+                Some(row.create_body.clone()),
+                Repeat::Keyed(key),
+            )
+            .await?;
+        let pi: PaymentIntent = if response.is_success() {
+            objects::parse(&response.body, "a payment")?
+        } else {
+            let e =
+                StripeError::from_response(response.status, &response.body, "charging the card");
+            // A decline carries the PaymentIntent it failed; anything else made nothing at Stripe.
+            let failed: Option<PaymentIntent> =
+                serde_json::from_slice::<serde_json::Value>(&response.body)
+                    .ok()
+                    .and_then(|v| {
+                        serde_json::from_value(v["error"]["payment_intent"].clone()).ok()
+                    });
+            match (&e, failed) {
+                (StripeError::Card { .. }, Some(pi)) => pi,
+                (
+                    StripeError::Card {
+                        code,
+                        decline_code,
+                        message,
+                    },
+                    None,
+                ) => {
+                    let code = decline_code.clone().or(code.clone());
+                    self.settle(
+                        &row,
+                        "failed",
+                        None,
+                        code.as_deref(),
+                        Some(message.as_str()),
+                    )
+                    .await?;
+                    return self.outcome(row.id).await;
+                }
+                (StripeError::Rejected { message, code, .. }, _) => {
+                    self.settle(
+                        &row,
+                        "failed",
+                        None,
+                        code.as_deref(),
+                        Some(message.as_str()),
+                    )
+                    .await?;
+                    return Err(e.into());
+                }
+                _ => return Err(e.into()),
+            }
+        };
+        // Recorded like the events poller would: the payment on the invoice (or its failure).
+        let mut tx = app.db.write().await?;
+        let now = app.now();
+        let mut ctx = Ctx::new(&mut tx, mode, now).await?;
+        let applied = apply_payment(&mut ctx, &pi, None).await?;
+        for item in &applied.activity {
+            activity_store::insert(&mut tx, Some(mode), item, now).await?;
+        }
+        tx.commit().await?;
+        let (status, failure, code) = match pi.status.as_str() {
+            "succeeded" => ("succeeded", None, None),
+            "processing" => ("processing", None, None),
+            _ => {
+                let err = pi.last_payment_error.clone().unwrap_or_default();
+                let words = failure_words(&pi);
+                let code = err.decline_code.or(err.code);
+                ("failed", Some(words), code)
+            }
+        };
+        self.settle(
+            &row,
+            status,
+            Some(&pi.id),
+            code.as_deref(),
+            failure.as_deref(),
+        )
+        .await?;
+        self.outcome(row.id).await
+    }
+
+    async fn settle(
+        &self,
+        row: &Row,
+        status: &str,
+        pi: Option<&str>,
+        code: Option<&str>,
+        failure: Option<&str>,
+    ) -> Result<()> {
+        let app = self.app();
+        sqlx::query(
+            "UPDATE card_charges SET status = ?, payment_intent = COALESCE(?, payment_intent),
+                    failure_code = ?, failure = ?, updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(status)
+        .bind(pi)
+        .bind(code)
+        .bind(failure)
+        .bind(instant_text(app.now()))
+        .bind(row.id)
+        .execute(app.db.pool())
+        .await?;
+        Ok(())
+    }
+
+    async fn outcome(&self, id: i64) -> Result<CardCharge> {
+        let app = self.app();
+        let row: Row = sqlx::query_as(&format!("{ROW} WHERE id = ?"))
+            .bind(id)
+            .fetch_one(app.db.pool())
+            .await?;
+        let card: Option<(String, String)> =
+            sqlx::query_as("SELECT brand, last4 FROM saved_cards WHERE id = ?")
+                .bind(&row.card)
+                .fetch_optional(app.db.pool())
+                .await?;
+        Ok(CardCharge {
+            id: row.id,
+            invoice_id: row.invoice_id,
+            status: row.status,
+            amount: Money::from_minor(row.amount_minor, Currency::parse(&row.currency)?),
+            card: card
+                .map(|(brand, last4)| format!("{brand} •••• {last4}"))
+                .unwrap_or(row.card),
+            failure: row.failure,
+            payment_intent: row.payment_intent,
+        })
+    }
+}
