@@ -12,16 +12,15 @@ use serde::{Deserialize, Serialize};
 
 use super::objects::{self, PaymentIntent};
 use super::payments::failure_words;
-use super::{apply_payment, Ctx};
+use super::{apply_payment, send_recorded, Ctx};
 use crate::activity::store as activity_store;
 use crate::db::instant_text;
 use crate::error::{Error, Result};
 use crate::invoice::InvoiceStatus;
 use crate::money::{stripe_units, Currency, Money};
 use crate::paylink::METADATA_INVOICE;
-use crate::stripe::client::{Method, Repeat};
 use crate::stripe::connection::record_write_key;
-use crate::stripe::{IdempotencyKey, Stripe, StripeError, StripeMode};
+use crate::stripe::{Stripe, StripeError, StripeMode};
 use crate::sync::fetch::PI_EXPAND;
 
 /// What became of charging a saved card.
@@ -171,18 +170,14 @@ impl Stripe {
     async fn finish_charge(&self, row: Row) -> Result<CardCharge> {
         let app = self.app();
         let mode = StripeMode::parse(&row.mode).unwrap_or(StripeMode::Test);
-        let client = self.client(mode).await?;
-        let key = IdempotencyKey::new(&row.create_key)
-            .map_err(|e| Error::from(StripeError::Config(format!("idempotency key: {e}"))))?;
-        let response = client
-            .request(
-                Method::POST,
-                "/payment_intents",
-                None,
-                Some(row.create_body.clone()),
-                Repeat::Keyed(key),
-            )
-            .await?;
+        let response = send_recorded(
+            self,
+            mode,
+            "/payment_intents",
+            &row.create_key,
+            &row.create_body,
+        )
+        .await?;
         let pi: PaymentIntent = if response.is_success() {
             objects::parse(&response.body, "a payment")?
         } else {

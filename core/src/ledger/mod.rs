@@ -24,7 +24,7 @@ pub mod views;
 use sqlx::SqliteConnection;
 
 use crate::activity::NewActivity;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::money::{stripe_units, Currency, Money};
 use crate::stripe::StripeMode;
 
@@ -112,4 +112,30 @@ impl Ctx<'_> {
 pub fn money_of(units: i64, currency: &str) -> Result<Money> {
     let currency = Currency::parse(&currency.to_ascii_uppercase())?;
     Ok(stripe_units::from_stripe_units(units, currency)?)
+}
+
+/// Sends a Stripe write Paydesk recorded before asking (its body and idempotency key stored with
+/// its row): the first time, or again after a lost answer — always the same body with the same
+/// key, so Stripe answers with what it already made.
+pub(crate) async fn send_recorded(
+    stripe: &crate::stripe::Stripe,
+    mode: StripeMode,
+    path: &str,
+    key: &str,
+    body: &str,
+) -> Result<crate::stripe::client::RawResponse> {
+    use crate::stripe::client::{Method, Repeat};
+    use crate::stripe::{IdempotencyKey, StripeError};
+    let client = stripe.client(mode).await?;
+    let key = IdempotencyKey::new(key)
+        .map_err(|e| Error::from(StripeError::Config(format!("idempotency key: {e}"))))?;
+    Ok(client
+        .request(
+            Method::POST,
+            path,
+            None,
+            Some(body.to_string()),
+            Repeat::Keyed(key),
+        )
+        .await?)
 }

@@ -8,15 +8,14 @@
 
 use super::objects::{self, Refund as StripeRefund};
 use super::refunds::METADATA_REFUND_KEY;
-use super::{apply_refund, Ctx};
+use super::{apply_refund, send_recorded, Ctx};
 use crate::activity::store as activity_store;
 use crate::db::instant_text;
 use crate::error::{Error, Result};
 use crate::money::{stripe_units, Currency, Money};
 use crate::payment::{refund_amount, store as payment_store, Refund, RefundInput};
-use crate::stripe::client::{Method, Repeat};
 use crate::stripe::connection::record_write_key;
-use crate::stripe::{IdempotencyKey, Stripe, StripeError, StripeMode};
+use crate::stripe::{Stripe, StripeError, StripeMode};
 use crate::validate::optional_text;
 
 #[derive(sqlx::FromRow)]
@@ -122,18 +121,8 @@ impl Stripe {
     async fn finish_refund(&self, row: &Creating) -> Result<()> {
         let app = self.app();
         let mode = StripeMode::parse(&row.mode).unwrap_or(StripeMode::Test);
-        let client = self.client(mode).await?;
-        let key = IdempotencyKey::new(&row.create_key)
-            .map_err(|e| Error::from(StripeError::Config(format!("idempotency key: {e}"))))?;
-        let response = client
-            .request(
-                Method::POST,
-                "/refunds",
-                None,
-                Some(row.create_body.clone()),
-                Repeat::Keyed(key),
-            )
-            .await?;
+        let response =
+            send_recorded(self, mode, "/refunds", &row.create_key, &row.create_body).await?;
         if !response.is_success() {
             let e = StripeError::from_response(response.status, &response.body, "refunding");
             if let StripeError::Rejected { message, .. } = &e {
