@@ -60,6 +60,12 @@ enum Command {
     /// Payments and refunds.
     #[command(subcommand)]
     Payment(commands::payment::PaymentCmd),
+    /// Deposits, auto-charge and the cancellation fee.
+    #[command(subcommand)]
+    Policy(commands::policy::PolicyCmd),
+    /// Clients' saved cards and auto-charge.
+    #[command(subcommand)]
+    Card(commands::card::CardCmd),
     /// Connect a Stripe account, see what is connected, disconnect.
     #[command(subcommand)]
     Stripe(commands::stripe::StripeCmd),
@@ -105,6 +111,8 @@ async fn run(cli: Cli, out: &Out) -> Result<(), commands::CliError> {
         Command::Email(cmd) => commands::email::run(&app, cmd, out).await,
         Command::Job(cmd) => commands::job::run(&app, cmd, out).await,
         Command::Payment(cmd) => commands::payment::run(&app, cmd, out).await,
+        Command::Policy(cmd) => commands::policy::run(&app, cmd, out).await,
+        Command::Card(cmd) => commands::card::run(&app, cmd, out).await,
         Command::Stripe(cmd) => commands::stripe::run(&app, cmd, out).await,
         Command::Sync { watch } => commands::sync::sync(&app, watch, out).await,
         Command::Activity { limit } => commands::sync::activity(&app, limit, out).await,

@@ -26,6 +26,10 @@ pub enum ActivityKind {
     DisputeLost,
     PayoutPaid,
     PayoutFailed,
+    /// A booking let go because its deposit wasn't paid in time.
+    BookingReleased,
+    /// Charging a saved card failed (auto-charge on send, a fee).
+    CardChargeFailed,
 }
 
 crate::invoice::status::text_enum!(ActivityKind {
@@ -40,6 +44,8 @@ crate::invoice::status::text_enum!(ActivityKind {
     DisputeLost = "dispute_lost",
     PayoutPaid = "payout_paid",
     PayoutFailed = "payout_failed",
+    BookingReleased = "booking_released",
+    CardChargeFailed = "card_charge_failed",
 });
 
 impl ActivityKind {

@@ -6,9 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::activity::{store as activity_store, ActivityKind, NewActivity};
 use crate::error::{Error, Result};
 use crate::invoice::{Invoice, InvoiceState};
 use crate::issued_pdf::IssuedPdf;
+use crate::ledger::charge_request::CardCharge;
 use crate::mail::{Mail, SentEmail};
 use crate::paylink::PayLink;
 use crate::stripe::Stripe;
@@ -48,6 +50,10 @@ pub struct SendOutcome {
     pub pay_link: Option<PayLink>,
     pub pay_link_problem: Option<String>,
     pub email: SentEmail,
+    /// Auto-charge: the saved card was charged before sending (the email is then the receipt),
+    /// or the charge failed (the email then carries the pay link).
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub charge: Option<CardCharge>,
 }
 
 impl Paydesk {
@@ -69,13 +75,33 @@ impl Paydesk {
         })
     }
 
-    /// Finalizes a draft if needed, then emails the invoice with its PDF and pay link.
+    /// Finalizes a draft if needed, then emails the invoice with its PDF and pay link. When the
+    /// client's invoices are auto-charged (the business default or the client's own choice) and a
+    /// card is saved, the card is charged first: the email is then the receipt, or — if the charge
+    /// failed — the invoice with its pay link and the reason.
     pub async fn send_invoice(
         &self,
         stripe: &Stripe,
         mail: &Mail,
         invoice_id: i64,
         input: &SendInvoiceInput,
+    ) -> Result<SendOutcome> {
+        let client_id = self.invoice(invoice_id).await?.client_id;
+        let auto = {
+            let mut conn = self.db.pool().acquire().await?;
+            crate::policy::store::auto_charges(&mut conn, client_id).await?
+        };
+        self.send_with(stripe, mail, invoice_id, input, auto).await
+    }
+
+    /// [`Self::send_invoice`], charging the saved card first when `charge_card`.
+    pub(crate) async fn send_with(
+        &self,
+        stripe: &Stripe,
+        mail: &Mail,
+        invoice_id: i64,
+        input: &SendInvoiceInput,
+        charge_card: bool,
     ) -> Result<SendOutcome> {
         // Everything that can be checked without sending is checked before the draft is finalized,
         // so a typo in the address doesn't leave a numbered invoice behind.
@@ -105,10 +131,21 @@ impl Paydesk {
             }
             invoice = self.finalize_invoice(invoice_id).await?;
         }
+        let charge = if charge_card {
+            self.charge_before_sending(stripe, &invoice).await?
+        } else {
+            None
+        };
+        if charge.as_ref().is_some_and(|c| c.status != "failed") {
+            invoice = self.invoice(invoice_id).await?;
+        }
         let prepared = self.prepare_pdf(stripe, invoice_id).await?;
-        let message = match &input.message {
-            Some(m) => m.clone(),
-            None => mail.invoice_email_draft(invoice_id).await?.message,
+        let message = match (&input.message, &charge) {
+            (Some(m), _) => m.clone(),
+            (None, Some(c)) => {
+                charge_message(&invoice, c, &self.client(invoice.client_id).await?.name)
+            }
+            (None, None) => mail.invoice_email_draft(invoice_id).await?.message,
         };
         let email = mail
             .send_invoice_email(
@@ -125,6 +162,72 @@ impl Paydesk {
             pay_link: prepared.pay_link,
             pay_link_problem: prepared.pay_link_problem,
             email,
+            charge,
         })
+    }
+
+    /// Charges the client's saved card for what the invoice asks, if it asks anything, no deposit
+    /// is awaited and a card is there. A failed charge is told to the owner in the activity feed.
+    /// An answer Stripe never gave stops the send: the pay link must not go out while a charge may
+    /// still go through (the next sync pass or Send finishes it).
+    async fn charge_before_sending(
+        &self,
+        stripe: &Stripe,
+        invoice: &Invoice,
+    ) -> Result<Option<CardCharge>> {
+        let awaiting_deposit = {
+            let mut conn = self.db.pool().acquire().await?;
+            crate::deposit::link_amount(&mut conn, invoice.id)
+                .await?
+                .is_some()
+        };
+        if !invoice.amount_due.is_positive()
+            || awaiting_deposit
+            || stripe.usable_card(invoice.client_id).await?.is_none()
+        {
+            return Ok(None);
+        }
+        let charge = stripe.charge_saved_card(invoice.id).await?;
+        if charge.status == "failed" {
+            let item = NewActivity::new(
+                ActivityKind::CardChargeFailed,
+                Some(invoice.id),
+                format!(
+                    "{}'s {} wasn't charged for {}: {} A pay link was emailed instead.",
+                    invoice.client_name,
+                    charge.card,
+                    crate::invoice::label(invoice),
+                    charge
+                        .failure
+                        .as_deref()
+                        .unwrap_or("the card was declined.")
+                ),
+            );
+            let mut tx = self.db.write().await?;
+            activity_store::insert(&mut tx, None, &item, self.now()).await?;
+            tx.commit().await?;
+        }
+        Ok(Some(charge))
+    }
+}
+
+/// The email's words after an auto-charge: a receipt, or why the card wasn't charged.
+fn charge_message(invoice: &Invoice, charge: &CardCharge, client: &str) -> String {
+    let what = crate::invoice::label(invoice);
+    match charge.status.as_str() {
+        "failed" => format!(
+            "Hello {client},\n\nWe couldn't charge your saved card ({}) for {what}: {} \
+             Please pay online with the link below.",
+            charge.card,
+            charge
+                .failure
+                .as_deref()
+                .unwrap_or("the card was declined.")
+        ),
+        _ => format!(
+            "Hello {client},\n\nThank you! Your card {} was charged {} for {what}. \
+             The invoice is attached as your receipt.",
+            charge.card, charge.amount
+        ),
     }
 }

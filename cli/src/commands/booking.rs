@@ -4,6 +4,7 @@ use clap::Subcommand;
 use super::{parse_date, CliError, CmdResult};
 use crate::output::{table, Out};
 use paydesk_core::booking::{local_to_utc, show_time, Booking, BookingInput, BookingStatus};
+use paydesk_core::deposit::{Deposit, DepositState};
 use paydesk_core::Paydesk;
 
 #[derive(Subcommand)]
@@ -25,6 +26,38 @@ pub enum BookingCmd {
         end: Option<String>,
         #[arg(long, default_value = "")]
         notes: String,
+        /// Ask for the deposit your policy sets and email the client its pay link.
+        #[arg(long)]
+        deposit: bool,
+    },
+    /// Show the booking's deposit; with --send, ask for it and email the pay link.
+    Deposit {
+        id: i64,
+        #[arg(long)]
+        send: bool,
+        /// Send to this address instead of the client's.
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Keep a booking whose deposit is late (it won't be released by itself).
+    Keep { id: i64 },
+    /// Let a booking go for want of its deposit: cancelled, its invoice void.
+    Release { id: i64 },
+    /// Charge the proposed late-cancellation or no-show fee (saved card, else a pay link).
+    Fee {
+        id: i64,
+        /// A different amount than proposed.
+        #[arg(long)]
+        amount: Option<String>,
+    },
+    /// Refund the booking's newest payment (its deposit, the rest, or a fee).
+    Refund {
+        id: i64,
+        /// Default: everything not yet refunded of that payment.
+        #[arg(long)]
+        amount: Option<String>,
+        #[arg(long, default_value = "")]
+        reason: String,
     },
     /// List bookings from --from to --to (dates, default: the next 7 days).
     List {
@@ -101,6 +134,7 @@ pub async fn run(app: &Paydesk, cmd: BookingCmd, out: &Out) -> CmdResult {
             start,
             end,
             notes,
+            deposit,
         } => {
             let input = BookingInput {
                 client_id: client,
@@ -114,7 +148,112 @@ pub async fn run(app: &Paydesk, cmd: BookingCmd, out: &Out) -> CmdResult {
                 notes,
             };
             let b = app.create_booking(&input).await?;
-            out.emit(&b, || one(&b));
+            if deposit {
+                let (d, sent) = app
+                    .stripe()
+                    .send_deposit_request(&app.mail(), b.id, None)
+                    .await?;
+                let link = sent.pay_link.as_ref().and_then(|l| l.url.clone());
+                out.emit(
+                    &serde_json::json!({ "booking": b, "deposit": d, "pay_link": link, "email": sent.email }),
+                    || format!("{}\n{}", one(&b), deposit_words(&d, link.as_deref(), &sent.email.to)),
+                );
+            } else {
+                out.emit(&b, || one(&b));
+            }
+        }
+        BookingCmd::Deposit { id, send, to } => {
+            if send {
+                let (d, sent) = app
+                    .stripe()
+                    .send_deposit_request(&app.mail(), id, to)
+                    .await?;
+                let link = sent.pay_link.as_ref().and_then(|l| l.url.clone());
+                out.emit(
+                    &serde_json::json!({ "deposit": d, "pay_link": link, "email": sent.email }),
+                    || deposit_words(&d, link.as_deref(), &sent.email.to),
+                );
+            } else {
+                let d = app.booking_deposit(id).await?;
+                out.emit(&d, || match &d {
+                    Some(d) => deposit_words(d, None, ""),
+                    None => format!("Booking {id} asks no deposit yet."),
+                });
+            }
+        }
+        BookingCmd::Keep { id } => {
+            let d = app.keep_booking(id).await?;
+            out.emit(&d, || {
+                format!("Booking {id} is kept; it won't be released for its late deposit.")
+            });
+        }
+        BookingCmd::Release { id } => {
+            let released = app.stripe().release_booking(id).await?;
+            let b = app.booking(id).await?;
+            out.emit(
+                &serde_json::json!({ "booking": b, "voided_invoice": released }),
+                || match released {
+                    Some(inv) => format!("Booking {id} released; invoice {inv} is void."),
+                    None => format!("Booking {id} has no unpaid deposit to release."),
+                },
+            );
+        }
+        BookingCmd::Fee { id, amount } => {
+            let amount = match amount {
+                Some(a) => Some(paydesk_core::money::parse_amount(&a).map_err(|e| {
+                    CliError::Core(paydesk_core::Error::from(e).in_field("amount"))
+                })?),
+                None => None,
+            };
+            let outcome = app
+                .stripe()
+                .charge_booking_fee(&app.mail(), id, amount)
+                .await?;
+            let sent = &outcome.sent;
+            out.emit(&serde_json::json!({ "invoice_id": outcome.invoice_id, "charge": sent.charge, "pay_link": sent.pay_link.as_ref().and_then(|l| l.url.clone()), "email": sent.email }), || {
+                match &sent.charge {
+                    Some(c) if c.status != "failed" => format!(
+                        "Charged the fee, {}, to {}; a receipt was emailed to {}.",
+                        c.amount, c.card, sent.email.to
+                    ),
+                    Some(c) => format!(
+                        "The {} wasn't charged ({}); the fee's pay link was emailed to {}.",
+                        c.card,
+                        c.failure.as_deref().unwrap_or("declined"),
+                        sent.email.to
+                    ),
+                    None => format!("The fee's pay link was emailed to {}.", sent.email.to),
+                }
+            });
+        }
+        BookingCmd::Refund { id, amount, reason } => {
+            let payment = app
+                .booking_invoices(id)
+                .await?
+                .into_iter()
+                .flat_map(|inv| inv.payments)
+                .max_by_key(|p| p.id)
+                .ok_or_else(|| {
+                    CliError::usage(format!("Booking {id} has no payment to refund."))
+                })?;
+            let amount = match amount {
+                Some(a) => Some(paydesk_core::money::parse_amount(&a).map_err(|e| {
+                    CliError::Core(paydesk_core::Error::from(e).in_field("amount"))
+                })?),
+                None => None,
+            };
+            let refund = app
+                .stripe()
+                .refund(
+                    payment.id,
+                    &paydesk_core::payment::RefundInput {
+                        amount,
+                        reason,
+                        refunded_on: None,
+                    },
+                )
+                .await?;
+            out.emit(&refund, || format!("Refunded {}.", refund.amount));
         }
         BookingCmd::List { from, to, staff } => {
             let today = app.today().await?;
@@ -169,9 +308,43 @@ pub async fn run(app: &Paydesk, cmd: BookingCmd, out: &Out) -> CmdResult {
                 BookingCmd::Cancel { .. } => BookingStatus::Cancelled,
                 _ => BookingStatus::NoShow,
             };
-            let b = app.set_booking_status(id, status).await?;
-            out.emit(&b, || one(&b));
+            if status == BookingStatus::Completed {
+                let b = app.set_booking_status(id, status).await?;
+                out.emit(&b, || one(&b));
+            } else {
+                let o = app.stripe().cancel_booking(id, status).await?;
+                out.emit(&o, || match &o.fee {
+                    Some(f) => format!(
+                        "{}\nProposed: {}\nCharge it with: paydesk booking fee {id}",
+                        one(&o.booking),
+                        f.summary
+                    ),
+                    None => one(&o.booking),
+                });
+            }
         }
     }
     Ok(())
+}
+
+fn deposit_words(d: &Deposit, link: Option<&str>, to: &str) -> String {
+    let mut s = format!(
+        "Deposit {} of {} on invoice {} — {}",
+        d.amount,
+        d.total,
+        d.invoice_number.as_deref().unwrap_or("(draft)"),
+        match d.state {
+            DepositState::Awaiting => "awaiting payment",
+            DepositState::Overdue => "overdue",
+            DepositState::Paid => "paid",
+            DepositState::Released => "released",
+        }
+    );
+    if let Some(link) = link {
+        s.push_str(&format!("\nPay link: {link}"));
+    }
+    if !to.is_empty() {
+        s.push_str(&format!("\nEmailed to {to}"));
+    }
+    s
 }

@@ -114,8 +114,12 @@ pub enum InvoiceCmd {
         #[arg(long, conflicts_with = "id")]
         all: bool,
     },
-    /// Charge the client's saved card (through Stripe) for what the invoice still asks.
-    Charge { id: i64 },
+    /// Charge the client's saved card (through Stripe) for what the invoice still asks; several
+    /// invoices at once are charged one by one.
+    Charge {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
     /// Record a payment received outside Stripe.
     Pay {
         id: i64,
@@ -490,7 +494,38 @@ pub async fn run(app: &Paydesk, cmd: InvoiceCmd, out: &Out) -> CmdResult {
                 table(&["SENT (UTC)", "TO", "STATUS", "WHY IT FAILED"], &rows)
             });
         }
-        InvoiceCmd::Charge { id } => {
+        InvoiceCmd::Charge { ids } if ids.len() > 1 => {
+            let results = app.stripe().charge_saved_cards(&ids).await;
+            let failed = results
+                .iter()
+                .filter(|r| r.charge.as_ref().is_none_or(|c| c.status == "failed"))
+                .count();
+            out.emit(&results, || {
+                let rows = results
+                    .iter()
+                    .map(|r| {
+                        let (what, why) = match (&r.charge, &r.error) {
+                            (Some(c), _) => (
+                                format!("{} {} {}", c.status, c.amount, c.card),
+                                c.failure.clone().unwrap_or_default(),
+                            ),
+                            (None, e) => ("not charged".into(), e.clone().unwrap_or_default()),
+                        };
+                        vec![r.invoice_id.to_string(), what, why]
+                    })
+                    .collect::<Vec<_>>();
+                table(&["INVOICE", "CHARGE", "WHY NOT"], &rows)
+            });
+            if failed > 0 {
+                return Err(paydesk_core::Error::conflict(format!(
+                    "{failed} of {} invoices weren't charged.",
+                    ids.len()
+                ))
+                .into());
+            }
+        }
+        InvoiceCmd::Charge { ids } => {
+            let id = ids[0];
             let charge = app.stripe().charge_saved_card(id).await?;
             if let Some(why) = &charge.failure {
                 // Exit 1 so scripts notice; nothing was charged and the invoice is still owed.

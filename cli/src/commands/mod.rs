@@ -2,11 +2,13 @@
 
 pub mod booking;
 pub mod business;
+pub mod card;
 pub mod client;
 pub mod email;
 pub mod invoice;
 pub mod job;
 pub mod payment;
+pub mod policy;
 pub mod report;
 pub mod service;
 pub mod staff;

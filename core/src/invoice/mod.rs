@@ -385,7 +385,14 @@ impl Paydesk {
     /// Numbers the invoice and makes it payable. From here on its lines never change.
     pub async fn finalize_invoice(&self, id: i64) -> Result<Invoice> {
         let mut tx = self.db.write().await?;
-        let current = store::get(&mut tx, id).await?;
+        self.finalize_in(&mut tx, id).await?;
+        let invoice = store::get(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(invoice)
+    }
+
+    async fn finalize_in(&self, conn: &mut sqlx::SqliteConnection, id: i64) -> Result<()> {
+        let current = store::get(conn, id).await?;
         ensure_draft(&current, "finalized again")?;
         if current.lines.is_empty() {
             return Err(Error::invalid(
@@ -393,14 +400,24 @@ impl Paydesk {
                 "Add at least one line before finalizing the invoice.",
             ));
         }
-        let business = crate::business::store::get(&mut tx).await?;
+        let business = crate::business::store::get(conn).await?;
         let format = NumberFormat::parse(&business.invoice_number_format)?;
-        let number = numbering::take_next(&mut tx, &format, current.issue_date).await?;
-        store::mark_finalized(&mut tx, id, &number, &instant_text(self.now())).await?;
-        store::refresh(&mut tx, id).await?;
-        let invoice = store::get(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(invoice)
+        let number = numbering::take_next(conn, &format, current.issue_date).await?;
+        store::mark_finalized(conn, id, &number, &instant_text(self.now())).await?;
+        store::refresh(conn, id).await
+    }
+
+    /// Creates and finalizes an invoice inside the caller's transaction (a booking's deposit, a
+    /// cancellation fee: the invoice and what it is for are written together).
+    pub(crate) async fn finalized_in(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        input: &InvoiceInput,
+    ) -> Result<i64> {
+        let draft = self.validated_draft(conn, input).await?;
+        let id = store::insert_draft(conn, &draft, &instant_text(self.now())).await?;
+        self.finalize_in(conn, id).await?;
+        Ok(id)
     }
 
     /// Cancels a finalized invoice. Its number stays used. Money received must be refunded first.

@@ -39,6 +39,26 @@ pub struct CardCharge {
     pub payment_intent: Option<String>,
 }
 
+/// A saved card that can be charged now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct UsableCard {
+    /// `pm_…`
+    pub card: String,
+    pub customer: String,
+    /// "visa •••• 4242"
+    pub label: String,
+}
+
+/// One invoice of a bulk charge: the charge's outcome, or why none was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BulkCharge {
+    pub invoice_id: i64,
+    pub charge: Option<CardCharge>,
+    pub error: Option<String>,
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
@@ -92,21 +112,7 @@ impl Stripe {
                 mode: StripeMode::Live,
             }))?;
         let units = stripe_units::chargeable_units(due)?;
-        let today = app.now().date_naive();
-        let card: Option<(String, String, String, String)> = sqlx::query_as(
-            "SELECT c.id, c.customer, c.brand, c.last4 FROM saved_cards c
-             JOIN stripe_customers s ON s.id = c.customer
-             WHERE s.client_id = ? AND c.mode = ? AND c.detached = 0 AND s.deleted = 0
-               AND (c.exp_year > ?3 OR (c.exp_year = ?3 AND c.exp_month >= ?4))
-             ORDER BY c.updated_at DESC LIMIT 1",
-        )
-        .bind(inv.client_id)
-        .bind(mode.as_str())
-        .bind(today.year())
-        .bind(today.month())
-        .fetch_optional(app.db.pool())
-        .await?;
-        let Some((card, customer, _, _)) = card else {
+        let Some(UsableCard { card, customer, .. }) = self.usable_card(inv.client_id).await? else {
             return Err(Error::conflict(format!(
                 "{} has no card saved that can be charged. Send a pay link instead.",
                 inv.client_name
@@ -153,6 +159,52 @@ impl Stripe {
             .fetch_one(app.db.pool())
             .await?;
         self.finish_charge(row).await
+    }
+
+    /// The card a charge for this client would use: the newest saved, unexpired card in the active
+    /// mode.
+    pub async fn usable_card(&self, client_id: i64) -> Result<Option<UsableCard>> {
+        let app = self.app();
+        let Some(mode) = self.active_mode().await? else {
+            return Ok(None);
+        };
+        let today = app.now().date_naive();
+        let card: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT c.id, c.customer, c.brand, c.last4 FROM saved_cards c
+             JOIN stripe_customers s ON s.id = c.customer
+             WHERE s.client_id = ? AND c.mode = ? AND c.detached = 0 AND s.deleted = 0
+               AND (c.exp_year > ?3 OR (c.exp_year = ?3 AND c.exp_month >= ?4))
+             ORDER BY c.updated_at DESC LIMIT 1",
+        )
+        .bind(client_id)
+        .bind(mode.as_str())
+        .bind(today.year())
+        .bind(today.month())
+        .fetch_optional(app.db.pool())
+        .await?;
+        Ok(card.map(|(card, customer, brand, last4)| UsableCard {
+            card,
+            customer,
+            label: format!("{brand} •••• {last4}"),
+        }))
+    }
+
+    /// Charges each invoice's client's saved card in turn (bulk charge from the invoices list).
+    /// One invoice failing doesn't stop the others; each gets its own outcome.
+    pub async fn charge_saved_cards(&self, invoice_ids: &[i64]) -> Vec<BulkCharge> {
+        let mut out = Vec::with_capacity(invoice_ids.len());
+        for &invoice_id in invoice_ids {
+            let (charge, error) = match self.charge_saved_card(invoice_id).await {
+                Ok(c) => (Some(c), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            out.push(BulkCharge {
+                invoice_id,
+                charge,
+                error,
+            });
+        }
+        out
     }
 
     /// Sends again every charge whose answer Paydesk never saw (the sync pass calls this).

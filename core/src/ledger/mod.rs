@@ -11,6 +11,7 @@
 //! see `money::stripe_units`), so they add up with manual payments.
 
 mod balance;
+pub mod card_removal;
 pub mod charge_request;
 mod customers;
 mod disputes;

@@ -8,7 +8,9 @@ use serde::Serialize;
 use super::message::{compose, recipient, Attachment, OutgoingEmail};
 use super::sent_log::{self, Attempt, SendStatus, SentEmail};
 use super::Mail;
+use crate::booking::show_time;
 use crate::business::BusinessProfile;
+use crate::deposit::{Deposit, DepositState};
 use crate::error::{Error, Result};
 use crate::invoice::{self, Invoice, InvoiceState};
 use crate::validate::optional_text;
@@ -30,13 +32,23 @@ impl Mail {
         let number = sendable_number(&invoice)?;
         let client = self.app.client(invoice.client_id).await?;
         let business = self.app.business().await?;
-        Ok(InvoiceEmailDraft {
-            to: client.email,
-            subject: subject(number, &business),
-            message: format!(
+        let message = match self.deposit_asked(invoice_id).await? {
+            Some(d) => format!(
+                "Hello {},\n\nThank you for your booking. To confirm it, please pay the deposit of {} \
+                 by {}. The rest is due after your appointment.",
+                client.name,
+                d.amount.checked_sub(d.paid)?,
+                show_time(d.due_at, business.time_zone()?)
+            ),
+            None => format!(
                 "Hello {},\n\nHere is your invoice {number}. Thank you!",
                 client.name
             ),
+        };
+        Ok(InvoiceEmailDraft {
+            to: client.email,
+            subject: subject(number, &business),
+            message,
         })
     }
 
@@ -80,7 +92,17 @@ impl Mail {
         }
         let config = self.config().await?;
         let business = self.app.business().await?;
-        let email = invoice_email(&invoice, &number, &business, &to, &message, pay_url, pdf);
+        let deposit = self.deposit_asked(invoice_id).await?;
+        let email = invoice_email(
+            &invoice,
+            &number,
+            &business,
+            &to,
+            &message,
+            pay_url,
+            deposit.as_ref(),
+            pdf,
+        );
         let sender = self.sender(&config).await?;
         let sent_at = self.app.now();
         let (mime, message_id) = compose(&email, &sender, sent_at)?;
@@ -111,6 +133,13 @@ impl Mail {
             message_id: Some(message_id),
             error: None,
         })
+    }
+
+    /// The booking deposit this invoice still waits for, if any.
+    async fn deposit_asked(&self, invoice_id: i64) -> Result<Option<Deposit>> {
+        let mut conn = self.app.db.pool().acquire().await?;
+        let deposit = crate::deposit::for_invoice(&mut conn, invoice_id, self.app.now()).await?;
+        Ok(deposit.filter(|d| matches!(d.state, DepositState::Awaiting | DepositState::Overdue)))
     }
 
     async fn log(&self, attempt: &Attempt<'_>) -> Result<i64> {
@@ -161,6 +190,7 @@ fn subject(number: &str, business: &BusinessProfile) -> String {
 }
 
 /// The invoice email itself: plain text for every mail reader, the same in HTML with a pay button.
+#[allow(clippy::too_many_arguments)]
 fn invoice_email(
     invoice: &Invoice,
     number: &str,
@@ -168,10 +198,17 @@ fn invoice_email(
     to: &str,
     message: &str,
     pay_url: Option<&str>,
+    deposit: Option<&Deposit>,
     pdf: Vec<u8>,
 ) -> OutgoingEmail {
     let filename = format!("{number}.pdf");
-    let amount_line = if invoice.amount_due.is_positive() {
+    let deposit_due = deposit.and_then(|d| d.amount.checked_sub(d.paid).ok());
+    let amount_line = if let Some(part) = deposit_due {
+        format!(
+            "Deposit to confirm your booking: {part} (of {} in all)",
+            invoice.totals.total
+        )
+    } else if invoice.amount_due.is_positive() {
         format!(
             "Amount due: {} by {}",
             invoice.amount_due,

@@ -106,6 +106,8 @@ impl Stripe {
 struct Wanted {
     mode: StripeMode,
     amount_minor: i64,
+    /// The link asks for a booking's deposit, not the whole amount due.
+    deposit: bool,
 }
 
 impl PayLinks {
@@ -193,7 +195,11 @@ impl PayLinks {
         }
         let links = self.links(invoice_id).await?;
         let has_live = links.iter().any(|l| l.state == PayLinkState::Active);
-        let wanted = wanted(&invoice, mode, asked || has_live);
+        let deposit = {
+            let mut conn = app.db.pool().acquire().await?;
+            crate::deposit::link_amount(&mut conn, invoice_id).await?
+        };
+        let wanted = wanted(&invoice, mode, asked || has_live, deposit);
         // Below Stripe's minimum: no link can exist, but the stale one must still go.
         let (wanted, blocked) = match wanted {
             Ok(w) => (w, None),
@@ -240,6 +246,7 @@ impl PayLinks {
             .new_write_key(wanted.mode, "pay_link.create")
             .await?;
         let title = match &invoice.number {
+            Some(n) if wanted.deposit => format!("Deposit — invoice {n}"),
             Some(n) => format!("Invoice {n}"),
             None if business.name.is_empty() => "Invoice".to_string(),
             None => format!("Invoice from {}", business.name),
@@ -413,10 +420,26 @@ pub(crate) async fn mark_used_in(
 }
 
 /// The link an invoice should have now. `keep_draft_link`: a draft has a link only when the owner
-/// asked for one. Errors when the amount can't be taken online (below Stripe's minimum).
-fn wanted(invoice: &Invoice, mode: StripeMode, keep_draft_link: bool) -> Result<Option<Wanted>> {
+/// asked for one; `deposit`: what is left of an unpaid booking deposit, which is all the link asks
+/// until it is paid. Errors when the amount can't be taken online (below Stripe's minimum).
+fn wanted(
+    invoice: &Invoice,
+    mode: StripeMode,
+    keep_draft_link: bool,
+    deposit: Option<Money>,
+) -> Result<Option<Wanted>> {
     let amount = match invoice.status {
-        InvoiceStatus::Open | InvoiceStatus::PartiallyPaid => invoice.amount_due,
+        InvoiceStatus::Open | InvoiceStatus::PartiallyPaid => match deposit {
+            Some(d) if d.amount() < invoice.amount_due.amount() => {
+                let amount_minor = stripe_units::chargeable_units(d)?;
+                return Ok(Some(Wanted {
+                    mode,
+                    amount_minor,
+                    deposit: true,
+                }));
+            }
+            _ => invoice.amount_due,
+        },
         InvoiceStatus::Draft if keep_draft_link => invoice.totals.total,
         _ => return Ok(None),
     };
@@ -424,7 +447,11 @@ fn wanted(invoice: &Invoice, mode: StripeMode, keep_draft_link: bool) -> Result<
         return Ok(None);
     }
     let amount_minor = stripe_units::chargeable_units(amount)?;
-    Ok(Some(Wanted { mode, amount_minor }))
+    Ok(Some(Wanted {
+        mode,
+        amount_minor,
+        deposit: false,
+    }))
 }
 
 /// Looks through the newest links for one made with `key` (its metadata carries it).

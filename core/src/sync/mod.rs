@@ -176,6 +176,7 @@ impl Sync {
         };
         self.stripe.finish_pending_refunds().await?;
         self.stripe.finish_pending_charges().await?;
+        self.stripe.release_unpaid_deposits().await?;
         let now = app.now();
         let mut touched: Vec<i64> = Vec::new();
         let since = match pass_state.watermark {

@@ -17,7 +17,7 @@ use crate::support::{d, line};
 const VISA: &str = "4242424242424242";
 
 /// A client who paid a first invoice through its link with card saving on: (client id, customer).
-async fn client_with_saved_card(shop: &Shop) -> (i64, String) {
+pub(crate) async fn client_with_saved_card(shop: &Shop) -> (i64, String) {
     shop.t
         .app
         .update_business(BusinessUpdate {
@@ -49,7 +49,7 @@ async fn client_with_saved_card(shop: &Shop) -> (i64, String) {
 }
 
 /// A second invoice for the same client: 50.00 EUR, finalized.
-async fn next_invoice(shop: &Shop, client_id: i64) -> i64 {
+pub(crate) async fn next_invoice(shop: &Shop, client_id: i64) -> i64 {
     let draft = shop
         .t
         .app
@@ -63,7 +63,7 @@ async fn next_invoice(shop: &Shop, client_id: i64) -> i64 {
     shop.t.app.finalize_invoice(draft.id).await.unwrap().id
 }
 
-async fn payment_intents_of(shop: &Shop, customer: &str) -> Vec<Value> {
+pub(crate) async fn payment_intents_of(shop: &Shop, customer: &str) -> Vec<Value> {
     let client = shop.stripe().client(StripeMode::Test).await.unwrap();
     let list = client
         .json(
@@ -80,7 +80,7 @@ async fn payment_intents_of(shop: &Shop, customer: &str) -> Vec<Value> {
 
 /// Puts a Stripe test card on the customer at Stripe, and tells Paydesk about it as saved at
 /// `saved_at` (the newest saved card is the one charged).
-async fn also_save(shop: &Shop, customer: &str, token: &str, saved_at: &str) {
+pub(crate) async fn also_save(shop: &Shop, customer: &str, token: &str, saved_at: &str) {
     let pm = shop
         .post(
             &format!("/payment_methods/{token}/attach"),

@@ -6,6 +6,7 @@ mod charges;
 mod clients;
 mod dashboard;
 mod database;
+mod deposits;
 mod invoices;
 mod jobs;
 mod localstripe;
