@@ -318,6 +318,14 @@ async fn quote(conn: &mut SqliteConnection, booking_id: i64) -> Result<Option<Mo
     Ok(total.filter(Money::is_positive))
 }
 
+/// A deposit asked for and emailed.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DepositRequest {
+    pub deposit: Deposit,
+    pub sent: crate::sending::SendOutcome,
+}
+
 impl Stripe {
     /// Asks for the booking's deposit and emails the client its pay link (for just the deposit).
     pub async fn send_deposit_request(
@@ -325,7 +333,7 @@ impl Stripe {
         mail: &crate::mail::Mail,
         booking_id: i64,
         to: Option<String>,
-    ) -> Result<(Deposit, crate::sending::SendOutcome)> {
+    ) -> Result<DepositRequest> {
         let app = self.app();
         let deposit = app.ask_deposit(booking_id).await?;
         let sent = app
@@ -336,7 +344,7 @@ impl Stripe {
                 &crate::sending::SendInvoiceInput { to, message: None },
             )
             .await?;
-        Ok((deposit, sent))
+        Ok(DepositRequest { deposit, sent })
     }
 
     /// Releases every booking whose deposit is overdue under a "release" rule, switching off its

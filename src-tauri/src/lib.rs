@@ -1,6 +1,7 @@
 //! The desktop shell. It opens the data folder, puts the core's `Paydesk` in Tauri's managed state,
 //! and exposes the commands in `commands`. Nothing else lives here: the rules are in paydesk-core.
 
+mod booking_money_commands;
 mod charge_commands;
 mod commands;
 mod desktop;
@@ -95,6 +96,24 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         sync_commands::assign_stripe_payment,
         sync_commands::saved_cards,
         charge_commands::charge_saved_card,
+        booking_money_commands::booking_policy,
+        booking_money_commands::set_booking_policy,
+        booking_money_commands::service_deposit,
+        booking_money_commands::set_service_deposit,
+        booking_money_commands::client_auto_charge,
+        booking_money_commands::set_client_auto_charge,
+        booking_money_commands::deposit_quote,
+        booking_money_commands::booking_deposit,
+        booking_money_commands::send_deposit_request,
+        booking_money_commands::keep_booking,
+        booking_money_commands::release_booking,
+        booking_money_commands::cancel_booking,
+        booking_money_commands::booking_fee_proposal,
+        booking_money_commands::charge_booking_fee,
+        booking_money_commands::booking_invoices,
+        booking_money_commands::remove_saved_card,
+        booking_money_commands::expiring_cards,
+        booking_money_commands::charge_saved_cards,
         report_commands::report_preview,
         report_commands::report_charts,
         report_commands::export_report,

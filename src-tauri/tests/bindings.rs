@@ -5,9 +5,11 @@
 use paydesk_app::error::CommandError;
 use paydesk_core::activity::{Activity, ActivityKind};
 use paydesk_core::booking::{Booking, BookingInput, BookingStatus};
+use paydesk_core::booking_fee::{CancelOutcome, FeeOutcome, FeeProposal, FeeReason};
 use paydesk_core::business::{BusinessProfile, BusinessUpdate};
 use paydesk_core::client::{Client, ClientInput};
 use paydesk_core::dashboard::{Dashboard, MonthTotals};
+use paydesk_core::deposit::{Deposit, DepositRequest, DepositState};
 use paydesk_core::invoice::totals::{LineAmounts, TaxRow, Totals};
 use paydesk_core::invoice::{
     Invoice, InvoiceInput, InvoicePage, InvoiceQuery, InvoiceState, InvoiceStatus, InvoiceSummary,
@@ -15,7 +17,8 @@ use paydesk_core::invoice::{
 };
 use paydesk_core::issued_pdf::IssuedPdf;
 use paydesk_core::job::{Job, JobInput, PaymentRequest, PaymentRequestInput, RequestKind};
-use paydesk_core::ledger::charge_request::CardCharge;
+use paydesk_core::ledger::card_removal::ExpiringCard;
+use paydesk_core::ledger::charge_request::{BulkCharge, CardCharge};
 use paydesk_core::ledger::views::{SavedCard, StripePayment};
 use paydesk_core::mail::{
     EmailAuth, EmailSettings, InvoiceEmailDraft, OAuthProvider, OAuthSignIn, SendStatus, SentEmail,
@@ -23,6 +26,7 @@ use paydesk_core::mail::{
 };
 use paydesk_core::paylink::{PayLink, PayLinkState};
 use paydesk_core::payment::{Payment, PaymentInput, PaymentMethod, Refund, RefundInput};
+use paydesk_core::policy::{AmountRule, BookingPolicy, RuleKind, UnpaidDeposit};
 use paydesk_core::report::output::ReportTotal;
 use paydesk_core::report::revenue::{RevenueRow, Section};
 use paydesk_core::report::{
@@ -121,6 +125,19 @@ fn generated() -> String {
         decl::<RevenueRow>(&cfg),
         decl::<ReportCharts>(&cfg),
         decl::<CardCharge>(&cfg),
+        decl::<BulkCharge>(&cfg),
+        decl::<ExpiringCard>(&cfg),
+        decl::<RuleKind>(&cfg),
+        decl::<AmountRule>(&cfg),
+        decl::<UnpaidDeposit>(&cfg),
+        decl::<BookingPolicy>(&cfg),
+        decl::<DepositState>(&cfg),
+        decl::<Deposit>(&cfg),
+        decl::<DepositRequest>(&cfg),
+        decl::<FeeReason>(&cfg),
+        decl::<FeeProposal>(&cfg),
+        decl::<CancelOutcome>(&cfg),
+        decl::<FeeOutcome>(&cfg),
     ];
     format!(
         "// Generated from the Rust types by src-tauri/tests/bindings.rs — do not edit by hand.\n\

@@ -149,10 +149,11 @@ pub async fn run(app: &Paydesk, cmd: BookingCmd, out: &Out) -> CmdResult {
             };
             let b = app.create_booking(&input).await?;
             if deposit {
-                let (d, sent) = app
+                let req = app
                     .stripe()
                     .send_deposit_request(&app.mail(), b.id, None)
                     .await?;
+                let (d, sent) = (req.deposit, req.sent);
                 let link = sent.pay_link.as_ref().and_then(|l| l.url.clone());
                 out.emit(
                     &serde_json::json!({ "booking": b, "deposit": d, "pay_link": link, "email": sent.email }),
@@ -164,10 +165,11 @@ pub async fn run(app: &Paydesk, cmd: BookingCmd, out: &Out) -> CmdResult {
         }
         BookingCmd::Deposit { id, send, to } => {
             if send {
-                let (d, sent) = app
+                let req = app
                     .stripe()
                     .send_deposit_request(&app.mail(), id, to)
                     .await?;
+                let (d, sent) = (req.deposit, req.sent);
                 let link = sent.pay_link.as_ref().and_then(|l| l.url.clone());
                 out.emit(
                     &serde_json::json!({ "deposit": d, "pay_link": link, "email": sent.email }),

@@ -146,11 +146,12 @@ async fn a_thirty_percent_deposit_leaves_the_invoice_partially_paid_and_the_fina
         d("30.00")
     );
 
-    let (deposit, sent) = shop
+    let req = shop
         .stripe()
         .send_deposit_request(&mail, booking, None)
         .await
         .unwrap();
+    let (deposit, sent) = (req.deposit, req.sent);
     assert_eq!(deposit.amount.amount(), d("30.00"));
     assert_eq!(deposit.total.amount(), d("100.00"));
     assert_eq!(deposit.state, DepositState::Awaiting);

@@ -192,7 +192,7 @@ url: string | null,
  */
 last_error: string | null, created_at: string, activated_at: string | null, retired_at: string | null, };
 
-export type ActivityKind = "payment_received" | "payment_processing" | "payment_failed" | "unmatched_payment" | "refund" | "refund_failed" | "dispute_opened" | "dispute_won" | "dispute_lost" | "payout_paid" | "payout_failed";
+export type ActivityKind = "payment_received" | "payment_processing" | "payment_failed" | "unmatched_payment" | "refund" | "refund_failed" | "dispute_opened" | "dispute_won" | "dispute_lost" | "payout_paid" | "payout_failed" | "booking_released" | "card_charge_failed";
 
 export type Activity = { id: number, at: string, kind: ActivityKind, mode: StripeMode | null, invoice_id: number | null, message: string, notified: boolean, seen: boolean, };
 
@@ -375,7 +375,12 @@ to?: string | null,
  */
 message?: string | null, };
 
-export type SendOutcome = { invoice: Invoice, pdf: IssuedPdf, pay_link: PayLink | null, pay_link_problem: string | null, email: SentEmail, };
+export type SendOutcome = { invoice: Invoice, pdf: IssuedPdf, pay_link: PayLink | null, pay_link_problem: string | null, email: SentEmail, 
+/**
+ * Auto-charge: the saved card was charged before sending (the email is then the receipt),
+ * or the charge failed (the email then carries the pay link).
+ */
+charge?: CardCharge, };
 
 export type ReportKind = "payments" | "refunds" | "payouts" | "aging" | "revenue";
 
@@ -436,3 +441,81 @@ card: string,
  * Why it failed, in plain words.
  */
 failure: string | null, payment_intent: string | null, };
+
+export type BulkCharge = { invoice_id: number, charge: CardCharge | null, error: string | null, };
+
+export type ExpiringCard = { client_id: number, client_name: string, card: string, 
+/**
+ * "visa •••• 4242"
+ */
+label: string, exp_month: number, exp_year: number, };
+
+export type RuleKind = "none" | "percent" | "fixed";
+
+export type AmountRule = { kind: RuleKind, value: string, };
+
+export type UnpaidDeposit = "release" | "keep";
+
+export type BookingPolicy = { 
+/**
+ * Business-wide deposit; a service's own rule wins.
+ */
+deposit: AmountRule, deposit_hold_hours: number, unpaid_deposit: UnpaidDeposit, 
+/**
+ * Sending an invoice charges the client's saved card (a client's own choice wins).
+ */
+auto_charge: boolean, 
+/**
+ * Cancelling less than this many hours before the start is late.
+ */
+cancel_window_hours: number, 
+/**
+ * Asked for a late cancellation or a no-show: a fixed fee or a percentage of the price.
+ */
+cancel_fee: AmountRule, };
+
+export type DepositState = "awaiting" | "overdue" | "paid" | "released";
+
+export type Deposit = { booking_id: number, invoice_id: number, invoice_number: string | null, amount: Money, 
+/**
+ * What the booking's invoice asks in all.
+ */
+total: Money, 
+/**
+ * Received on the booking's invoice so far.
+ */
+paid: Money, state: DepositState, due_at: string, on_unpaid: UnpaidDeposit, };
+
+export type DepositRequest = { deposit: Deposit, sent: SendOutcome, };
+
+export type FeeReason = "late_cancellation" | "no_show";
+
+export type FeeProposal = { booking_id: number, reason: FeeReason, 
+/**
+ * What the policy asks.
+ */
+fee: Money, 
+/**
+ * Deposit already paid on the booking, which counts toward the fee.
+ */
+deposit_kept: Money, 
+/**
+ * What is left to ask: the fee less the deposit kept.
+ */
+amount: Money, 
+/**
+ * "visa •••• 4242" when a card would be charged; otherwise a pay link is emailed.
+ */
+card: string | null, 
+/**
+ * The proposal in the owner's words.
+ */
+summary: string, };
+
+export type CancelOutcome = { booking: Booking, 
+/**
+ * A fee to confirm, when the policy asks one.
+ */
+fee: FeeProposal | null, };
+
+export type FeeOutcome = { invoice_id: number, sent: SendOutcome, };
