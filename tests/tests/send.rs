@@ -3,67 +3,13 @@
 //! PDF on a real SMTP server (aiosmtpd) on loopback. Needs scripts/with-keychain.sh (the Stripe key)
 //! and scripts/python-tools.sh (aiosmtpd), as scripts/test.sh provides.
 
+#[path = "support/smtp.rs"]
+mod smtp;
+
 use paydesk_system_tests::{ok, paydesk, tool};
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use smtp::SmtpServer;
 use stripe_sim::{Mode, Simulator};
-
-struct SmtpServer {
-    port: u16,
-    maildir: tempfile::TempDir,
-    child: Child,
-}
-
-impl SmtpServer {
-    fn start() -> SmtpServer {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let venv = std::env::var_os("PAYDESK_PY_VENV")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("target/py-venv"));
-        let python = venv.join("bin/python");
-        assert!(
-            python.exists(),
-            "needs aiosmtpd in {}: run scripts/python-tools.sh",
-            venv.display()
-        );
-        let maildir = tempfile::tempdir().unwrap();
-        let mut child = Command::new(python)
-            .arg(root.join("tests/smtp/smtp_server.py"))
-            .arg("--maildir")
-            .arg(maildir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the SMTP server");
-        let mut ready = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut ready)
-            .unwrap();
-        let port = ready
-            .trim()
-            .strip_prefix("READY ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("SMTP server didn't start: {ready:?}"));
-        SmtpServer {
-            port,
-            maildir,
-            child,
-        }
-    }
-
-    fn first_message(&self) -> Vec<u8> {
-        std::fs::read(self.maildir.path().join("1.eml")).expect("an email arrived")
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[test]
 fn finalize_pdf_and_email_from_the_command_line() {
