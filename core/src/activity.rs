@@ -30,6 +30,8 @@ pub enum ActivityKind {
     BookingReleased,
     /// Charging a saved card failed (auto-charge on send, a fee).
     CardChargeFailed,
+    /// A client saved a card through a "save your card" request.
+    CardSaved,
 }
 
 crate::invoice::status::text_enum!(ActivityKind {
@@ -46,12 +48,13 @@ crate::invoice::status::text_enum!(ActivityKind {
     PayoutFailed = "payout_failed",
     BookingReleased = "booking_released",
     CardChargeFailed = "card_charge_failed",
+    CardSaved = "card_saved",
 });
 
 impl ActivityKind {
     /// Whether the owner should hear about it at once (an OS notification), not only in the feed.
     pub fn notifies(self) -> bool {
-        !matches!(self, ActivityKind::PayoutPaid)
+        !matches!(self, ActivityKind::PayoutPaid | ActivityKind::CardSaved)
     }
 }
 

@@ -7,6 +7,7 @@ use paydesk_core::booking_fee::{CancelOutcome, FeeOutcome, FeeProposal};
 use paydesk_core::deposit::{Deposit, DepositRequest};
 use paydesk_core::invoice::Invoice;
 use paydesk_core::ledger::card_removal::ExpiringCard;
+use paydesk_core::ledger::card_request::CardRequest;
 use paydesk_core::ledger::charge_request::BulkCharge;
 use paydesk_core::money::parse_amount;
 use paydesk_core::policy::{AmountRule, BookingPolicy};
@@ -138,6 +139,19 @@ pub async fn booking_invoices(app: App<'_>, booking_id: i64) -> CommandResult<Ve
 #[tauri::command]
 pub async fn remove_saved_card(app: App<'_>, client_id: i64, card: String) -> CommandResult<()> {
     Ok(app.stripe().remove_card(client_id, &card).await?)
+}
+
+/// Emails the client a Stripe page to save a card; `to` overrides the client's address.
+#[tauri::command]
+pub async fn send_card_request(
+    app: App<'_>,
+    client_id: i64,
+    to: Option<String>,
+) -> CommandResult<CardRequest> {
+    Ok(app
+        .stripe()
+        .send_card_request(&app.mail(), client_id, to)
+        .await?)
 }
 
 #[tauri::command]

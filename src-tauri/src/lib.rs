@@ -113,6 +113,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         booking_money_commands::booking_invoices,
         booking_money_commands::remove_saved_card,
         booking_money_commands::expiring_cards,
+        booking_money_commands::send_card_request,
         booking_money_commands::charge_saved_cards,
         report_commands::report_preview,
         report_commands::report_charts,

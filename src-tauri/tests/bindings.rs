@@ -18,6 +18,7 @@ use paydesk_core::invoice::{
 use paydesk_core::issued_pdf::IssuedPdf;
 use paydesk_core::job::{Job, JobInput, PaymentRequest, PaymentRequestInput, RequestKind};
 use paydesk_core::ledger::card_removal::ExpiringCard;
+use paydesk_core::ledger::card_request::CardRequest;
 use paydesk_core::ledger::charge_request::{BulkCharge, CardCharge};
 use paydesk_core::ledger::views::{SavedCard, StripePayment};
 use paydesk_core::mail::{
@@ -127,6 +128,7 @@ fn generated() -> String {
         decl::<CardCharge>(&cfg),
         decl::<BulkCharge>(&cfg),
         decl::<ExpiringCard>(&cfg),
+        decl::<CardRequest>(&cfg),
         decl::<RuleKind>(&cfg),
         decl::<AmountRule>(&cfg),
         decl::<UnpaidDeposit>(&cfg),

@@ -14,6 +14,13 @@ pub enum CardCmd {
     Remove { client: i64, card: String },
     /// Cards that expire this month or next.
     Expiring,
+    /// Email the client a Stripe page to save a card (valid 24 hours).
+    Request {
+        client: i64,
+        /// Send to this address instead of the client's.
+        #[arg(long)]
+        to: Option<String>,
+    },
     /// Whether sending this client's invoices charges their card: on, off or default.
     AutoCharge { client: i64, setting: String },
 }
@@ -44,6 +51,19 @@ pub async fn run(app: &Paydesk, cmd: CardCmd, out: &Out) -> CmdResult {
             app.stripe().remove_card(client, &card).await?;
             out.emit(&serde_json::json!({ "removed": card }), || {
                 format!("Removed card {card}.")
+            });
+        }
+        CardCmd::Request { client, to } => {
+            let r = app
+                .stripe()
+                .send_card_request(&app.mail(), client, to)
+                .await?;
+            out.emit(&r, || {
+                format!(
+                    "Emailed {} a page to save a card: {}",
+                    r.emailed_to.as_deref().unwrap_or(""),
+                    r.url.as_deref().unwrap_or("")
+                )
             });
         }
         CardCmd::Expiring => {

@@ -12,6 +12,7 @@
 
 mod balance;
 pub mod card_removal;
+pub mod card_request;
 pub mod charge_request;
 mod customers;
 mod disputes;

@@ -98,6 +98,9 @@ pub struct CheckoutSession {
     pub payment_link: Option<String>,
     #[serde(default)]
     pub payment_intent: Option<Expandable<PaymentIntent>>,
+    /// Setup mode: the SetupIntent that saved the card.
+    #[serde(default)]
+    pub setup_intent: Option<String>,
     #[serde(default)]
     pub customer: Option<Expandable<Customer>>,
     #[serde(default)]
@@ -320,6 +323,16 @@ pub struct PaymentMethod {
     pub kind: String,
     #[serde(default)]
     pub card: Option<CardDetails>,
+}
+
+/// A SetupIntent with its card (setup-mode Checkout: "save your card").
+#[derive(Debug, Clone, Deserialize)]
+pub struct SetupIntent {
+    pub id: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub payment_method: Option<Expandable<PaymentMethod>>,
 }
 
 pub fn parse<T: for<'de> Deserialize<'de>>(body: &[u8], what: &str) -> Result<T, StripeError> {

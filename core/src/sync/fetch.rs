@@ -38,6 +38,11 @@ pub enum Fetched {
     },
     Customer(Box<Customer>),
     PaymentMethod(Box<PaymentMethod>),
+    /// A setup-mode session completed: the card the client saved.
+    SavedCard {
+        session: Box<CheckoutSession>,
+        card: Box<PaymentMethod>,
+    },
     /// Stripe no longer has it (404).
     Gone(String),
     Ignored(String),
@@ -146,6 +151,26 @@ impl Fetcher<'_> {
             else {
                 return Ok(gone());
             };
+            if let (Some("setup"), Some("complete"), Some(si)) = (
+                cs.mode.as_deref(),
+                cs.status.as_deref(),
+                cs.setup_intent.as_deref(),
+            ) {
+                let si: Option<objects::SetupIntent> = self
+                    .get(
+                        &format!("/setup_intents/{si}"),
+                        "expand[]=payment_method",
+                        "SetupIntents (read)",
+                    )
+                    .await?;
+                if let Some(objects::Expandable::Object(card)) = si.and_then(|si| si.payment_method)
+                {
+                    return Ok(Fetched::SavedCard {
+                        session: Box::new(cs),
+                        card,
+                    });
+                }
+            }
             session_fetched(cs)
         } else if kind.starts_with("payment_intent.") {
             match self.payment_intent(id).await? {
@@ -302,6 +327,31 @@ pub async fn apply(ctx: &mut Ctx<'_>, fetched: &Fetched) -> Result<Applied> {
         }
         Fetched::Customer(c) => ledger::apply_customer(ctx, c).await,
         Fetched::PaymentMethod(pm) => ledger::apply_payment_method(ctx, pm).await,
+        Fetched::SavedCard { session, card } => {
+            ledger::card_request::mark_complete(ctx.conn, &session.id, ctx.now).await?;
+            let mut applied = ledger::apply_payment_method(ctx, card).await?;
+            if let (Some(c), Some(customer)) = (&card.card, &card.customer) {
+                let client: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT c.id, c.name FROM stripe_customers s JOIN clients c ON c.id = s.client_id
+                     WHERE s.id = ?",
+                )
+                .bind(customer)
+                .fetch_optional(&mut *ctx.conn)
+                .await?;
+                if let Some((_, name)) = client {
+                    applied.activity.push(crate::activity::NewActivity::new(
+                        crate::activity::ActivityKind::CardSaved,
+                        None,
+                        format!(
+                            "{name} saved a card: {} •••• {}.",
+                            c.brand.as_deref().unwrap_or("card"),
+                            c.last4.as_deref().unwrap_or("")
+                        ),
+                    ));
+                }
+            }
+            Ok(applied)
+        }
         Fetched::Gone(note) | Fetched::Ignored(note) => Ok(Applied::note(note.clone())),
     }
 }

@@ -627,3 +627,87 @@ async fn a_late_cancellation_fee_is_proposed_then_charged_and_a_deposit_counts_t
     let text = email_text(&server, last);
     assert!(text.contains(link.url.as_deref().unwrap()), "{text}");
 }
+
+#[tokio::test]
+async fn a_save_card_request_saves_a_card_that_can_then_be_charged_warned_about_and_removed() {
+    let Some(shop) = shop().await else { return };
+    let server = SmtpServer::start(ServerOptions::default());
+    let mail = mail_on(&shop, &server).await;
+    let zoe = new_client(&shop).await;
+    assert!(shop.t.app.saved_cards(zoe).await.unwrap().is_empty());
+
+    let request = shop
+        .stripe()
+        .send_card_request(&mail, zoe, None)
+        .await
+        .unwrap();
+    assert_eq!(request.status, "open");
+    assert_eq!(request.emailed_to.as_deref(), Some(ZOE));
+    let url = request.url.clone().unwrap();
+    let text = email_text(&server, 0);
+    assert!(text.contains(&url), "{text}");
+    // Asking again the same day sends the same page: no second customer or session.
+    let again = shop.stripe().card_request(zoe).await.unwrap();
+    assert_eq!(again.url.as_deref(), Some(url.as_str()));
+    let (customers,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM stripe_customers WHERE client_id = ?")
+            .bind(zoe)
+            .fetch_one(shop.t.app.database().pool())
+            .await
+            .unwrap();
+    assert_eq!(customers, 1);
+
+    // The client saves a card on Stripe's page; Paydesk learns it from the events.
+    shop.sim.pay_session(&url, VISA, None).unwrap();
+    shop.pass().await;
+    let cards = shop.t.app.saved_cards(zoe).await.unwrap();
+    assert_eq!(cards.len(), 1);
+    assert_eq!(
+        (cards[0].brand.as_str(), cards[0].last4.as_str()),
+        ("visa", "4242")
+    );
+    let feed = shop.t.app.activity(20).await.unwrap();
+    assert!(feed.iter().any(|a| a.kind == ActivityKind::CardSaved));
+
+    // That card pays the next invoice in one click.
+    let id = next_invoice(&shop, zoe).await;
+    let charge = shop.stripe().charge_saved_card(id).await.unwrap();
+    assert_eq!(charge.status, "succeeded", "{charge:?}");
+
+    // A card expiring this month is listed for the owner.
+    assert!(shop.t.app.expiring_cards().await.unwrap().is_empty());
+    let now = shop.t.app.now();
+    sqlx::query("UPDATE saved_cards SET exp_month = ?, exp_year = ?")
+        .bind(chrono::Datelike::month(&now))
+        .bind(chrono::Datelike::year(&now))
+        .execute(shop.t.app.database().pool())
+        .await
+        .unwrap();
+    let expiring = shop.t.app.expiring_cards().await.unwrap();
+    assert_eq!(expiring.len(), 1);
+    assert_eq!(expiring[0].label, "visa •••• 4242");
+
+    // Removed: detached at Stripe, gone from the client, never charged again.
+    let card = cards[0].id.clone();
+    shop.stripe().remove_card(zoe, &card).await.unwrap();
+    assert!(shop.t.app.saved_cards(zoe).await.unwrap().is_empty());
+    let client = shop
+        .stripe()
+        .client(paydesk_core::stripe::StripeMode::Test)
+        .await
+        .unwrap();
+    let pm = client
+        .json(
+            paydesk_core::stripe::client::Method::GET,
+            &format!("/payment_methods/{card}"),
+            None,
+            paydesk_core::stripe::client::Repeat::Safe,
+            "t",
+        )
+        .await
+        .unwrap();
+    assert_eq!(pm["customer"], serde_json::Value::Null);
+    let next = next_invoice(&shop, zoe).await;
+    let err = shop.stripe().charge_saved_card(next).await.unwrap_err();
+    assert!(err.to_string().contains("no card saved"), "{err}");
+}

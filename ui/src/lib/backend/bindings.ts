@@ -192,7 +192,7 @@ url: string | null,
  */
 last_error: string | null, created_at: string, activated_at: string | null, retired_at: string | null, };
 
-export type ActivityKind = "payment_received" | "payment_processing" | "payment_failed" | "unmatched_payment" | "refund" | "refund_failed" | "dispute_opened" | "dispute_won" | "dispute_lost" | "payout_paid" | "payout_failed" | "booking_released" | "card_charge_failed";
+export type ActivityKind = "payment_received" | "payment_processing" | "payment_failed" | "unmatched_payment" | "refund" | "refund_failed" | "dispute_opened" | "dispute_won" | "dispute_lost" | "payout_paid" | "payout_failed" | "booking_released" | "card_charge_failed" | "card_saved";
 
 export type Activity = { id: number, at: string, kind: ActivityKind, mode: StripeMode | null, invoice_id: number | null, message: string, notified: boolean, seen: boolean, };
 
@@ -449,6 +449,20 @@ export type ExpiringCard = { client_id: number, client_name: string, card: strin
  * "visa •••• 4242"
  */
 label: string, exp_month: number, exp_year: number, };
+
+export type CardRequest = { id: number, client_id: number, 
+/**
+ * `creating` (Stripe's answer not seen yet), `open` (emailed, waiting), `complete`.
+ */
+status: string, 
+/**
+ * The Stripe page where the client saves a card (valid for 24 hours).
+ */
+url: string | null, 
+/**
+ * Where the email went, when it was sent.
+ */
+emailed_to: string | null, };
 
 export type RuleKind = "none" | "percent" | "fixed";
 
