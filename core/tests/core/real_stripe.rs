@@ -133,3 +133,118 @@ async fn connect_create_and_deactivate_a_payment_link_and_list_its_events() {
 
     assert!(stripe.disconnect(StripeMode::Test).await.unwrap());
 }
+
+/// Issue 8's Stripe writes as Stripe itself takes them: a "save your card" customer and setup-mode
+/// Checkout Session, an off-session charge of a saved test card, and a declined one in plain words.
+#[tokio::test]
+async fn card_request_and_off_session_charges_are_accepted_by_stripe() {
+    let Some(key) = real_key() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let app = Paydesk::open(dir.path()).await.unwrap();
+    app.update_business(paydesk_core::business::BusinessUpdate {
+        currency: Some("EUR".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let stripe = app.stripe_with(settings());
+    stripe.connect(&key, None).await.unwrap();
+    let zoe = app
+        .create_client(&paydesk_core::client::ClientInput {
+            name: "Paydesk real-Stripe check".into(),
+            email: "zoe@example.com".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .id;
+
+    let request = stripe.card_request(zoe).await.unwrap();
+    assert_eq!(request.status, "open");
+    assert!(request
+        .url
+        .unwrap()
+        .starts_with("https://checkout.stripe.com/"));
+    let (customer,): (String,) =
+        sqlx::query_as("SELECT id FROM stripe_customers WHERE client_id = ?")
+            .bind(zoe)
+            .fetch_one(app.database().pool())
+            .await
+            .unwrap();
+
+    // Stand in for the client's page: attach Stripe's test cards to the customer.
+    let client = stripe.client(StripeMode::Test).await.unwrap();
+    for (pm, saved_at) in [
+        (
+            "pm_card_chargeDeclinedInsufficientFunds",
+            "2000-01-01T00:00:00Z",
+        ),
+        ("pm_card_visa", "2001-01-01T00:00:00Z"),
+    ] {
+        let r = client
+            .request(
+                Method::POST,
+                &format!("/payment_methods/{pm}/attach"),
+                None,
+                Some(format!("customer={customer}")),
+                Repeat::Once,
+            )
+            .await
+            .unwrap();
+        assert!(r.is_success(), "{}", String::from_utf8_lossy(&r.body));
+        let attached: Value = serde_json::from_slice(&r.body).unwrap();
+        sqlx::query(
+            "INSERT INTO saved_cards (id, mode, customer, brand, last4, exp_month, exp_year, updated_at)
+             VALUES (?, 'test', ?, ?, ?, 12, 2099, ?)",
+        )
+        .bind(attached["id"].as_str().unwrap())
+        .bind(&customer)
+        .bind(attached["card"]["brand"].as_str().unwrap())
+        .bind(attached["card"]["last4"].as_str().unwrap())
+        .bind(saved_at)
+        .execute(app.database().pool())
+        .await
+        .unwrap();
+    }
+    let invoice = |amount: &'static str| {
+        let app = app.clone();
+        async move {
+            let draft = app
+                .create_invoice(&paydesk_core::invoice::InvoiceInput {
+                    client_id: zoe,
+                    lines: vec![paydesk_core::invoice::LineInput {
+                        description: "Real-Stripe check".into(),
+                        quantity: 1.into(),
+                        unit_price: amount.parse().unwrap(),
+                        tax_rate: 0.into(),
+                        discount_percent: 0.into(),
+                        service_id: None,
+                    }],
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            app.finalize_invoice(draft.id).await.unwrap().id
+        }
+    };
+    let paid = invoice("12.34").await;
+    let charge = stripe.charge_saved_card(paid).await.unwrap();
+    assert_eq!(charge.status, "succeeded", "{charge:?}");
+
+    // The declining card as the newest: Stripe's decline, in plain words, invoice still owed.
+    sqlx::query("UPDATE saved_cards SET updated_at = '2100-01-01T00:00:00Z' WHERE last4 = '9995'")
+        .execute(app.database().pool())
+        .await
+        .unwrap();
+    let owed = invoice("5.00").await;
+    let declined = stripe.charge_saved_card(owed).await.unwrap();
+    assert_eq!(declined.status, "failed");
+    assert!(
+        declined
+            .failure
+            .as_deref()
+            .unwrap_or("")
+            .contains("insufficient funds"),
+        "{declined:?}"
+    );
+}
