@@ -33,7 +33,7 @@ describe('client page → saved cards', () => {
     expect(fine.textContent).toContain(`expires ${mmyyyy(monthsAhead(24))}`);
     expect(within(fine).queryByTestId('saved-card-warning')).toBeNull();
     expect(soon.textContent).toContain('Mastercard •••• 4444');
-    expect(within(soon).getByTestId('saved-card-warning').textContent).toBe('Expires soon.');
+    expect(within(soon).getByTestId('saved-card-warning').textContent).toBe('Expires soon');
     expect(expired.textContent).toContain('Visa •••• 5556');
     expect(within(expired).getByTestId('saved-card-warning').textContent).toContain('Expired');
   });

@@ -47,6 +47,16 @@ import type {
   ReportCharts,
   ReportPreview,
   ReportRequest,
+  AmountRule,
+  BookingPolicy,
+  BulkCharge,
+  CancelOutcome,
+  Deposit,
+  DepositRequest,
+  ExpiringCard,
+  FeeOutcome,
+  FeeProposal,
+  Money,
 } from './types';
 
 /** The `report-export-progress` event: rows written so far, of `expected` (what the caller said to expect). */
@@ -210,6 +220,53 @@ export interface Backend {
    * client has no card that can be charged, and for Stripe problems (not connected, unreachable).
    */
   chargeSavedCard(invoiceId: number): Promise<CardCharge>;
+  /** Detaches the saved card (its `id`, pm_…) from the client at Stripe: it can never be charged again. */
+  removeSavedCard(clientId: number, card: string): Promise<void>;
+  /** Saved cards that expire at the end of this month or next, soonest first. */
+  expiringCards(): Promise<ExpiringCard[]>;
+  /** Charges each invoice's client's saved card in turn; one failing doesn't stop the others. */
+  chargeSavedCards(invoiceIds: number[]): Promise<BulkCharge[]>;
+
+  /** The business's rules for money around bookings: deposit, hold, auto-charge, cancellation fee. */
+  bookingPolicy(): Promise<BookingPolicy>;
+  /**
+   * Saves the policy. Rejects with field `deposit` (10–100 %, or a fixed amount above zero),
+   * `cancel_fee` (1–100 %, or above zero), `deposit_hold_hours` (1–720) or `cancel_window_hours` (0–720).
+   */
+  setBookingPolicy(policy: BookingPolicy): Promise<BookingPolicy>;
+  /** A service's own deposit rule; null follows the business-wide one. */
+  serviceDeposit(serviceId: number): Promise<AmountRule | null>;
+  setServiceDeposit(serviceId: number, rule: AmountRule | null): Promise<AmountRule | null>;
+  /** The client's own auto-charge choice; null follows the business default. */
+  clientAutoCharge(clientId: number): Promise<boolean | null>;
+  setClientAutoCharge(clientId: number, on: boolean | null): Promise<void>;
+  /** The deposit the policy asks of this booking (per service, on its price with tax); null: none. */
+  depositQuote(bookingId: number): Promise<Money | null>;
+  /** The deposit asked on this booking, or null if none was. */
+  bookingDeposit(bookingId: number): Promise<Deposit | null>;
+  /**
+   * Asks the booking's deposit (issuing its invoice, whose pay link asks just the deposit) and emails
+   * it; `to` null: the client's saved address. Asking again returns the same deposit, never a second.
+   */
+  sendDepositRequest(bookingId: number, to: string | null): Promise<DepositRequest>;
+  /** Keeps the booking although its deposit is late: it is never released by itself. */
+  keepBooking(bookingId: number): Promise<Deposit>;
+  /** Lets the booking go for want of its deposit (cancelled, invoice void); the invoice id, or null if it had none waiting. */
+  releaseBooking(bookingId: number): Promise<number | null>;
+  /**
+   * Cancels the booking (`cancelled`) or marks it a no-show (`no_show`) and settles its invoice; `fee`
+   * is the fee the policy proposes (a late cancellation or a no-show), nothing charged yet.
+   */
+  cancelBooking(bookingId: number, status: BookingStatus): Promise<CancelOutcome>;
+  /** The fee the policy asks of a cancelled or no-show booking, or null. */
+  bookingFeeProposal(bookingId: number): Promise<FeeProposal | null>;
+  /**
+   * The owner confirmed the fee (`amount` null: as proposed; a bad amount rejects with field
+   * `amount`): it is invoiced, then the saved card is charged (`sent.charge`) or a pay link emailed.
+   */
+  chargeBookingFee(bookingId: number, amount: string | null): Promise<FeeOutcome>;
+  /** The booking's issued invoices (its deposit and rest, a fee), oldest first. */
+  bookingInvoices(bookingId: number): Promise<Invoice[]>;
   /**
    * Calls `listener` with the reports of every background sync pass (the `sync-report` event).
    * Returns the function that stops listening.

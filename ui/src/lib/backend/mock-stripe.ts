@@ -79,6 +79,9 @@ type SyncApi = Pick<
   | 'assignStripePayment'
   | 'savedCards'
   | 'chargeSavedCard'
+  | 'removeSavedCard'
+  | 'expiringCards'
+  | 'chargeSavedCards'
 >;
 
 interface Pending extends ClientPayment {
@@ -106,7 +109,20 @@ const brandOf = (digits: string) =>
 /** "120.00 EUR": how paydesk-core writes money in error messages. */
 const plain = (m: T.Money) => `${m.amount} ${m.currency}`;
 
-export function createStripeWorld(deps: StripeWorldDeps): { api: SyncApi; world: MockStripeWorld; onSyncReport: Backend['onSyncReport'] } {
+/** What the rest of the mock (bookings: fees, releases) asks of "Stripe". */
+export interface StripeHooks {
+  /** Adds an item to the activity feed (of no Stripe mode, as core's booking release). */
+  note(kind: T.ActivityKind, invoiceId: number | null, message: string): void;
+  /** core's usable_card: "visa •••• 4242" of the card a charge would use, or null. */
+  usableCard(clientId: number): string | null;
+}
+
+export function createStripeWorld(deps: StripeWorldDeps): {
+  api: SyncApi;
+  world: MockStripeWorld;
+  onSyncReport: Backend['onSyncReport'];
+  hooks: StripeHooks;
+} {
   const { db, stripe, stamp } = deps;
   const activity: T.Activity[] = [];
   const payments: T.StripePayment[] = [];
@@ -131,7 +147,7 @@ export function createStripeWorld(deps: StripeWorldDeps): { api: SyncApi; world:
     return s;
   }
 
-  function note(kind: T.ActivityKind, mode: T.StripeMode, invoiceId: number | null, message: string): string {
+  function note(kind: T.ActivityKind, mode: T.StripeMode | null, invoiceId: number | null, message: string): string {
     activity.push({ id: deps.nextId(), at: stamp(), kind, mode, invoice_id: invoiceId, message, notified: false, seen: false });
     return message;
   }
@@ -387,6 +403,52 @@ export function createStripeWorld(deps: StripeWorldDeps): { api: SyncApi; world:
       note('payment_received', mode, inv.id, `${inv.client_name} paid ${label(inv)} — ${show(amount)}`);
       return charge;
     },
+    async removeSavedCard(clientId, card) {
+      // core's remove_card: detached at Stripe, gone from the client page.
+      const list = cards.get(clientId) ?? [];
+      if (!list.some((c) => c.id === card)) throw new BackendError('not_found', `Saved card ${clientId} doesn't exist (it may have been deleted).`);
+      cards.set(clientId, list.filter((c) => c.id !== card));
+    },
+    async expiringCards() {
+      // core's expiring_cards: cards whose last month is this one or the next, soonest first.
+      const [y, m] = deps.today().split('-').map(Number) as [number, number];
+      const [ny, nm] = m === 12 ? [y + 1, 1] : [y, m + 1];
+      const out: T.ExpiringCard[] = [];
+      for (const [clientId, list] of cards) {
+        const c = db.clients.find((x) => x.id === clientId);
+        if (!c) continue;
+        for (const card of list) {
+          if ((card.exp_year === y && card.exp_month === m) || (card.exp_year === ny && card.exp_month === nm)) {
+            out.push({ client_id: clientId, client_name: c.name, card: card.id, label: `${card.brand} •••• ${card.last4}`, exp_month: card.exp_month, exp_year: card.exp_year });
+          }
+        }
+      }
+      return out.sort((a, b) => a.exp_year - b.exp_year || a.exp_month - b.exp_month || a.client_name.localeCompare(b.client_name));
+    },
+    async chargeSavedCards(invoiceIds) {
+      if (invoiceIds.length === 0 || invoiceIds.length > 500) {
+        throw new BackendError('invalid', 'Choose between 1 and 500 invoices to charge.', 'invoice_ids');
+      }
+      const out: T.BulkCharge[] = [];
+      for (const invoiceId of invoiceIds) {
+        try {
+          out.push({ invoice_id: invoiceId, charge: await api.chargeSavedCard(invoiceId), error: null });
+        } catch (e) {
+          out.push({ invoice_id: invoiceId, charge: null, error: BackendError.from(e).message });
+        }
+      }
+      return out;
+    },
+  };
+
+  const hooks: StripeHooks = {
+    note(kind, invoiceId, message) {
+      note(kind, null, invoiceId, message);
+    },
+    usableCard(clientId) {
+      const card = chargeableCard(cards.get(clientId) ?? [], stripe.active, deps.today());
+      return card ? `${card.brand} •••• ${card.last4}` : null;
+    },
   };
 
   const onSyncReport: Backend['onSyncReport'] = (listener) => {
@@ -394,5 +456,5 @@ export function createStripeWorld(deps: StripeWorldDeps): { api: SyncApi; world:
     return () => listeners.delete(listener);
   };
 
-  return { api, world, onSyncReport };
+  return { api, world, onSyncReport, hooks };
 }

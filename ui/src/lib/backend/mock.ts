@@ -35,6 +35,7 @@ import { addDays, todayIn } from '../dates';
 import { seed, type MockJob } from './mock-seed';
 import { createStripeWorld, type MockStripeWorld } from './mock-stripe';
 import { createReports } from './mock-reports';
+import { createBookings } from './mock-bookings';
 
 export type { ClientPayment, MockStripeWorld, SavedCardInput } from './mock-stripe';
 
@@ -411,7 +412,8 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
   function wantedAmount(inv: T.Invoice, keepDraftLink: boolean): T.Money | null {
     const amount =
       inv.status === 'open' || inv.status === 'partially_paid'
-        ? inv.amount_due
+        ? // A booking's invoice asks just its deposit until the deposit is paid.
+          (bookings.linkAmount(inv.id) ?? inv.amount_due)
         : inv.status === 'draft' && keepDraftLink
           ? inv.totals.total
           : null;
@@ -745,7 +747,7 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
     return {
       to: c.email,
       subject: name ? `Invoice ${number} from ${name}` : `Invoice ${number}`,
-      message: `Hello ${c.name},\n\nHere is your invoice ${number}. Thank you!`,
+      message: bookings.depositMessage(invoiceId) ?? `Hello ${c.name},\n\nHere is your invoice ${number}. Thank you!`,
     };
   }
 
@@ -769,9 +771,33 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
 
   const reports = createReports({ db, refresh, knownCurrency });
 
+  const bookings = createBookings({
+    db,
+    now,
+    stamp,
+    refresh,
+    invoice,
+    issue(input) {
+      const inv = { id: ++nextId, number: null, state: 'draft', created_at: stamp(), finalized_at: null, voided_at: null, ...validateInvoice(input) } as T.Invoice;
+      db.invoices.push(inv);
+      return finalize(inv.id);
+    },
+    send: sendInvoice,
+    syncLink(invoiceId) {
+      try {
+        reconcileLink(invoiceId, false);
+      } catch {
+        // Stripe can't take it now: the next sync pass tries again.
+      }
+    },
+    chargeSavedCard: (invoiceId) => sync.api.chargeSavedCard(invoiceId),
+    stripe: sync.hooks,
+  });
+
   const api: Omit<Backend, 'onSyncReport' | 'onReportExportProgress'> = {
     ...sync.api,
     ...reports.api,
+    ...bookings.api,
     async setLogo(bytes) {
       // paydesk-core's business::set_logo: judged by size and first bytes, not by the file name.
       if (bytes.length > MAX_LOGO_BYTES) {
