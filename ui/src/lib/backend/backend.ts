@@ -6,6 +6,7 @@ import type {
   BusinessProfile,
   BusinessUpdate,
   CardCharge,
+  CardRequest,
   Client,
   ClientInput,
   Dashboard,
@@ -226,6 +227,13 @@ export interface Backend {
   expiringCards(): Promise<ExpiringCard[]>;
   /** Charges each invoice's client's saved card in turn; one failing doesn't stop the others. */
   chargeSavedCards(invoiceIds: number[]): Promise<BulkCharge[]>;
+  /**
+   * Emails the client a Stripe page where they save a card for later charges (the link works for 24
+   * hours); `to` null: the client's saved address. Asking again within a day sends the same page.
+   * Rejects with field `to` when there is no address to send to (or it isn't one), `mail_not_configured`
+   * without email set up, and `stripe_not_connected` without Stripe.
+   */
+  sendCardRequest(clientId: number, to: string | null): Promise<CardRequest>;
 
   /** The business's rules for money around bookings: deposit, hold, auto-charge, cancellation fee. */
   bookingPolicy(): Promise<BookingPolicy>;

@@ -3,12 +3,14 @@
 // (`syncNow`, or `backgroundPass` as the desktop app's poller), as paydesk-core's sync does:
 // payments with fee and net, failures in plain words, unmatched payments, the activity feed.
 // "Charge card" charges a saved card at once (`chargeSavedCard`), as core's charge_request does.
+// "Ask to save a card" emails the client a Stripe page to save one (`sendCardRequest`), as core's card_request.
 import { BackendError, type Backend } from './backend';
 import type * as T from './types';
 import type { MockDb } from './mock-seed';
 import { add, cmp, currencyDecimals, moneyDec, parseDec, percentOf, round, sub, toMoney } from '../money';
 import { formatMoney } from '../format';
 import { chargeableCard } from '../cards';
+import { email as emailRule } from '../validate';
 
 /** A payment a client makes at Stripe. */
 export interface ClientPayment {
@@ -65,6 +67,12 @@ export interface StripeWorldDeps {
   invoice: (id: number) => T.Invoice;
   /** In the browser demo, "Sync now" with nothing new finds that a client paid the newest live link. */
   demo: boolean;
+  /** The client, or a `not_found` rejection. */
+  client: (id: number) => T.Client;
+  /** core's Mail::config: rejects with `mail_not_configured` while email isn't set up. */
+  mailReady: () => void;
+  /** core's Mail::send: hands an email to the mail server, or rejects with the server's refusal. */
+  sendMail: (to: string) => void;
 }
 
 type SyncApi = Pick<
@@ -82,7 +90,22 @@ type SyncApi = Pick<
   | 'removeSavedCard'
   | 'expiringCards'
   | 'chargeSavedCards'
+  | 'sendCardRequest'
 >;
+
+/** A "save your card" page at Stripe (core's card_requests row). */
+interface CardRequestRow {
+  id: number;
+  client_id: number;
+  mode: T.StripeMode;
+  status: 'open' | 'complete';
+  url: string;
+  /** When it was made (ms): Stripe's page lives 24 hours. */
+  created: number;
+}
+
+/** An open request younger than this is sent again rather than a new one made (core: 23 hours). */
+const CARD_REQUEST_FRESH_MS = 23 * 60 * 60 * 1000;
 
 interface Pending extends ClientPayment {
   mode: T.StripeMode;
@@ -127,6 +150,7 @@ export function createStripeWorld(deps: StripeWorldDeps): {
   const activity: T.Activity[] = [];
   const payments: T.StripePayment[] = [];
   const cards = new Map<number, T.SavedCard[]>();
+  const cardRequests: CardRequestRow[] = [];
   const states = new Map<T.StripeMode, T.SyncStatus>();
   const listeners = new Set<(r: T.PassReport[]) => void>();
   let pending: Pending[] = [];
@@ -184,6 +208,28 @@ export function createStripeWorld(deps: StripeWorldDeps): {
 
   function keepCard(clientId: number, card: T.SavedCard) {
     cards.set(clientId, [card, ...(cards.get(clientId) ?? [])]);
+  }
+
+  /** core's card_request: the client's open "save your card" page in the active mode, made now if there is none fresh. */
+  function cardRequest(clientId: number): CardRequestRow {
+    const mode = stripe.active;
+    if (!mode) throw new BackendError('stripe_not_connected', "Stripe test mode isn't connected yet. Connect it with your Stripe key first.");
+    const fresh = deps.now().getTime() - CARD_REQUEST_FRESH_MS;
+    const existing = cardRequests
+      .filter((r) => r.client_id === clientId && r.mode === mode && r.status === 'open' && r.created >= fresh)
+      .sort((a, b) => b.id - a.id)[0];
+    if (existing) return existing;
+    const id = deps.nextId();
+    const row: CardRequestRow = {
+      id,
+      client_id: clientId,
+      mode,
+      status: 'open',
+      url: `https://checkout.stripe.com/c/pay/cs_${mode}_mock${String(id).padStart(8, '0')}`,
+      created: deps.now().getTime(),
+    };
+    cardRequests.push(row);
+    return row;
   }
 
   /** Applies one payment the way core's ledger does; the activity messages it wrote. */
@@ -300,6 +346,8 @@ export function createStripeWorld(deps: StripeWorldDeps): {
       if (!m) throw new Error("saveCard: Stripe isn't connected");
       const digits = card.replace(/\s/g, '');
       keepCard(clientId, { id: `pm_mock${deps.nextId()}`, mode: m, brand: brandOf(digits), last4: digits.slice(-4), exp_month, exp_year });
+      // A card saved on a "save your card" page completes that request (core's mark_complete).
+      for (const r of cardRequests) if (r.client_id === clientId && r.mode === m && r.status === 'open') r.status = 'complete';
     },
     get expected() {
       return expected;
@@ -438,6 +486,21 @@ export function createStripeWorld(deps: StripeWorldDeps): {
         }
       }
       return out;
+    },
+    async sendCardRequest(clientId, to) {
+      // core's send_card_request: the address first, then email, then Stripe's page, then the email.
+      const c = deps.client(clientId);
+      let address = c.email;
+      if (to !== null) {
+        const bad = emailRule(to);
+        if (bad) throw new BackendError('invalid', bad, 'to');
+        address = to.trim();
+      }
+      if (address === '') throw new BackendError('invalid', `${c.name} has no email address saved. Type the address to send to.`, 'to');
+      deps.mailReady();
+      const row = cardRequest(clientId);
+      deps.sendMail(address);
+      return { id: row.id, client_id: row.client_id, status: row.status, url: row.url, emailed_to: address };
     },
   };
 

@@ -767,6 +767,9 @@ export function createMockBackend(options: MockOptions = {}): MockBackend {
     refresh,
     invoice,
     demo: options.demoPayments ?? false,
+    client,
+    mailReady: () => void mailConfig(),
+    sendMail: () => void deliver(mailConfig()),
   });
 
   const reports = createReports({ db, refresh, knownCurrency });

@@ -116,6 +116,7 @@ export const tauriBackend: Backend = {
   removeSavedCard: (clientId, card) => call('remove_saved_card', { clientId, card }),
   expiringCards: () => call('expiring_cards'),
   chargeSavedCards: (invoiceIds) => call('charge_saved_cards', { invoiceIds }),
+  sendCardRequest: (clientId, to) => call('send_card_request', { clientId, to }),
   onSyncReport: (listener) => subscribe<PassReport[]>('sync-report', listener),
 
   bookingPolicy: () => call('booking_policy'),
