@@ -152,10 +152,7 @@ impl Stripe {
         let mut price: Option<Money> = None;
         for service_id in &booking.service_ids {
             let s = crate::service::store::get(&mut conn, *service_id).await?;
-            let gross = Money::rounded(
-                s.price.amount() * (Decimal::ONE_HUNDRED + s.tax_rate) / Decimal::ONE_HUNDRED,
-                s.price.currency(),
-            );
+            let gross = s.price_with_tax();
             price = Some(match price {
                 None => gross,
                 Some(p) => p.checked_add(gross)?,

@@ -136,6 +136,12 @@ impl Paydesk {
         quote(&mut conn, booking_id).await
     }
 
+    /// The deposit a booking of these services would ask, before it is made (the booking form).
+    pub async fn deposit_quote_for_services(&self, service_ids: &[i64]) -> Result<Option<Money>> {
+        let mut conn = self.db.pool().acquire().await?;
+        quote_services(&mut conn, service_ids).await
+    }
+
     pub async fn booking_deposit(&self, booking_id: i64) -> Result<Option<Deposit>> {
         let mut conn = self.db.pool().acquire().await?;
         let row: Option<Row> = sqlx::query_as(&format!("{ROW} WHERE booking_id = ?"))
@@ -290,22 +296,23 @@ impl Paydesk {
     }
 }
 
-/// Sum over the booking's services of each one's deposit; `None` when it comes to nothing.
+/// The deposit asked of a booking: [`quote_services`] for its services.
 async fn quote(conn: &mut SqliteConnection, booking_id: i64) -> Result<Option<Money>> {
     let booking = crate::booking::store::get(conn, booking_id).await?;
+    quote_services(conn, &booking.service_ids).await
+}
+
+/// Sum over the services of each one's deposit (its own rule or the business's, on its price with
+/// tax); `None` when it comes to nothing.
+async fn quote_services(conn: &mut SqliteConnection, service_ids: &[i64]) -> Result<Option<Money>> {
     let policy = policy_store::get(conn).await?;
     let mut total: Option<Money> = None;
-    for service_id in &booking.service_ids {
+    for service_id in service_ids {
         let s = crate::service::store::get(conn, *service_id).await?;
         let rule = policy_store::service_deposit(conn, s.id)
             .await?
             .unwrap_or(policy.deposit);
-        let gross = Money::rounded(
-            s.price.amount() * (rust_decimal::Decimal::ONE_HUNDRED + s.tax_rate)
-                / rust_decimal::Decimal::ONE_HUNDRED,
-            s.price.currency(),
-        );
-        let part = rule.of(gross);
+        let part = rule.of(s.price_with_tax());
         total = Some(match total {
             None => part,
             Some(t) => t.checked_add(part).map_err(|_| {
@@ -363,8 +370,11 @@ impl Stripe {
         .await?;
         let mut released = Vec::new();
         for (booking_id,) in due {
-            if self.release_booking(booking_id).await?.is_some() {
-                released.push(booking_id);
+            match self.release_booking(booking_id).await {
+                Ok(Some(_)) => released.push(booking_id),
+                // Paid in the meantime: the booking stays, and the next pass won't pick it again.
+                Ok(None) | Err(Error::Conflict(_)) => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(released)

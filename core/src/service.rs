@@ -24,6 +24,17 @@ pub struct Service {
     pub active: bool,
 }
 
+impl Service {
+    /// The price a client pays: with tax, rounded like an invoice line.
+    pub fn price_with_tax(&self) -> Money {
+        let tax = crate::money::round(
+            self.price.amount() * self.tax_rate / Decimal::ONE_HUNDRED,
+            self.price.currency(),
+        );
+        Money::rounded(self.price.amount() + tax, self.price.currency())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -66,6 +66,22 @@ pub async fn deposit_quote(app: App<'_>, booking_id: i64) -> CommandResult<Optio
     Ok(app.deposit_quote(booking_id).await?)
 }
 
+/// The deposit a booking of these services would ask (the booking form, before saving).
+#[tauri::command]
+pub async fn deposit_quote_for_services(
+    app: App<'_>,
+    service_ids: Vec<i64>,
+) -> CommandResult<Option<Money>> {
+    if service_ids.len() > 50 {
+        return Err(paydesk_core::Error::invalid(
+            "service_ids",
+            "A booking has at most 50 services.",
+        )
+        .into());
+    }
+    Ok(app.deposit_quote_for_services(&service_ids).await?)
+}
+
 #[tauri::command]
 pub async fn booking_deposit(app: App<'_>, booking_id: i64) -> CommandResult<Option<Deposit>> {
     Ok(app.booking_deposit(booking_id).await?)

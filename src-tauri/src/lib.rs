@@ -103,6 +103,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         booking_money_commands::client_auto_charge,
         booking_money_commands::set_client_auto_charge,
         booking_money_commands::deposit_quote,
+        booking_money_commands::deposit_quote_for_services,
         booking_money_commands::booking_deposit,
         booking_money_commands::send_deposit_request,
         booking_money_commands::keep_booking,

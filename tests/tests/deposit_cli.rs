@@ -1,5 +1,5 @@
 //! The booking deposit flow and cancellation fees from the command line, against the Stripe
-//! simulator and a real SMTP server on loopback: `policy set`, `booking add --deposit` emails a pay
+//! simulator and a real SMTP server on loopback: `policy set`, `booking add` (the policy asks a deposit) emails a pay
 //! link for 30 %, paying it turns the deposit paid after `sync`; a late `booking cancel` proposes
 //! the fee and `booking fee` emails its pay link (no card saved); `invoice charge` of several
 //! invoices without a card exits 1 and says why for each. Needs scripts/with-keychain.sh and
@@ -120,7 +120,6 @@ fn deposit_then_late_cancellation_fee_from_the_command_line() {
         "1",
         "--start",
         &in_days(5),
-        "--deposit",
     ]);
     // 80.00 + 25 % = 100.00; 30 % of it.
     assert_eq!(booked["deposit"]["amount"]["amount"], "30.00");
@@ -152,6 +151,7 @@ fn deposit_then_late_cancellation_fee_from_the_command_line() {
         "1",
         "--start",
         &in_days(1),
+        "--no-deposit",
     ]);
     let cancelled = run(&["booking", "cancel", "2"]);
     assert_eq!(cancelled["booking"]["status"], "cancelled");
@@ -161,7 +161,22 @@ fn deposit_then_late_cancellation_fee_from_the_command_line() {
     let fee_link = fee["pay_link"].as_str().unwrap();
     assert_eq!(fee["charge"], serde_json::Value::Null, "no card saved");
     let mail = smtp.messages();
-    assert_eq!(mail.len(), 2);
+    let amounts: Vec<&str> = mail
+        .iter()
+        .filter_map(|m| {
+            m.lines()
+                .find(|l| l.starts_with("Deposit to") || l.starts_with("Amount due"))
+        })
+        .collect();
+    assert_eq!(amounts.len(), 2, "{amounts:?}");
+    assert_eq!(
+        amounts[0],
+        "Deposit to confirm your booking: 30.00 EUR (of 100.00 EUR in all)"
+    );
+    assert!(
+        amounts[1].starts_with("Amount due: 50.00 EUR"),
+        "{amounts:?}"
+    );
     assert!(mail[1].contains(fee_link));
     assert!(mail[1].contains("Late cancellation fee") || mail[1].contains("50.00 EUR"));
 

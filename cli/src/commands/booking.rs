@@ -26,9 +26,10 @@ pub enum BookingCmd {
         end: Option<String>,
         #[arg(long, default_value = "")]
         notes: String,
-        /// Ask for the deposit your policy sets and email the client its pay link.
+        /// Don't ask for the deposit your policy sets (by default it is asked and its pay link
+        /// emailed to the client).
         #[arg(long)]
-        deposit: bool,
+        no_deposit: bool,
     },
     /// Show the booking's deposit; with --send, ask for it and email the pay link.
     Deposit {
@@ -134,7 +135,7 @@ pub async fn run(app: &Paydesk, cmd: BookingCmd, out: &Out) -> CmdResult {
             start,
             end,
             notes,
-            deposit,
+            no_deposit,
         } => {
             let input = BookingInput {
                 client_id: client,
@@ -148,19 +149,40 @@ pub async fn run(app: &Paydesk, cmd: BookingCmd, out: &Out) -> CmdResult {
                 notes,
             };
             let b = app.create_booking(&input).await?;
-            if deposit {
-                let req = app
-                    .stripe()
-                    .send_deposit_request(&app.mail(), b.id, None)
-                    .await?;
-                let (d, sent) = (req.deposit, req.sent);
-                let link = sent.pay_link.as_ref().and_then(|l| l.url.clone());
-                out.emit(
-                    &serde_json::json!({ "booking": b, "deposit": d, "pay_link": link, "email": sent.email }),
-                    || format!("{}\n{}", one(&b), deposit_words(&d, link.as_deref(), &sent.email.to)),
-                );
-            } else {
+            let asks = !no_deposit && app.deposit_quote(b.id).await?.is_some();
+            if !asks {
                 out.emit(&b, || one(&b));
+                return Ok(());
+            }
+            // The booking stands even when the request can't go out (no Stripe, no mail server):
+            // it says why, and `paydesk booking deposit ID --send` tries again.
+            match app
+                .stripe()
+                .send_deposit_request(&app.mail(), b.id, None)
+                .await
+            {
+                Ok(req) => {
+                    let (d, sent) = (req.deposit, req.sent);
+                    let link = sent.pay_link.as_ref().and_then(|l| l.url.clone());
+                    out.emit(
+                        &serde_json::json!({ "booking": b, "deposit": d, "pay_link": link, "email": sent.email }),
+                        || format!("{}\n{}", one(&b), deposit_words(&d, link.as_deref(), &sent.email.to)),
+                    );
+                }
+                Err(e) => {
+                    let why = e.to_string();
+                    out.emit(
+                        &serde_json::json!({ "booking": b, "deposit_error": why }),
+                        || {
+                            format!(
+                                "{}\nThe booking is saved, but its deposit request wasn't sent: {why}\n\
+                                 Send it with: paydesk booking deposit {} --send",
+                                one(&b),
+                                b.id
+                            )
+                        },
+                    );
+                }
             }
         }
         BookingCmd::Deposit { id, send, to } => {
