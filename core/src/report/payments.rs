@@ -6,7 +6,8 @@ use std::io;
 
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
-use sqlx::{FromRow, Row, SqliteConnection};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
 
 use super::cell::{col, opt, Cell, Column, Minor};
 use super::output::{Record, StatementLine, Totals};
@@ -39,7 +40,6 @@ pub const TOTALS: &[&str] = &["Gross", "Stripe fees", "Other fees", "Net", "Refu
 const SELECT: &str = "c_name, inv, method, reference, gross, currency, fee, pi, charge, bt,
     refunded, dispute, dispute_fees";
 
-#[derive(sqlx::FromRow)]
 struct PaymentRow {
     c_name: String,
     inv: Option<String>,
@@ -55,6 +55,31 @@ struct PaymentRow {
     dispute: Option<String>,
     dispute_fees: i64,
 }
+
+impl PaymentRow {
+    /// Decodes by position (the order of [`SELECT`]): at a million rows, looking each column up
+    /// by name is a measurable part of the export.
+    fn decode(row: &SqliteRow) -> sqlx::Result<PaymentRow> {
+        Ok(PaymentRow {
+            c_name: row.try_get(0)?,
+            inv: row.try_get(1)?,
+            method: row.try_get(2)?,
+            reference: row.try_get(3)?,
+            gross: row.try_get(4)?,
+            currency: row.try_get(5)?,
+            fee: row.try_get(6)?,
+            pi: row.try_get(7)?,
+            charge: row.try_get(8)?,
+            bt: row.try_get(9)?,
+            refunded: row.try_get(10)?,
+            dispute: row.try_get(11)?,
+            dispute_fees: row.try_get(12)?,
+        })
+    }
+}
+
+/// The column after [`SELECT`]'s: the payment's day (or Stripe's timestamp for unmatched ones).
+const WHEN: usize = 13;
 
 /// A payment of the report: the row as read, on its day, in its currency.
 struct Payment {
@@ -208,9 +233,9 @@ pub async fn rows(conn: &mut SqliteConnection, p: &Period, emit: &mut Emit<'_>) 
             .bind(p.currency_code())
             .fetch(&mut *conn);
         while let Some(row) = stream.try_next().await? {
-            let r = PaymentRow::from_row(&row)?;
+            let r = PaymentRow::decode(&row)?;
             unmatched.push(Payment {
-                date: p.date_of(row.try_get("created")?),
+                date: p.date_of(row.try_get(WHEN)?),
                 currency: Currency::parse(&r.currency)?,
                 r,
             });
@@ -227,8 +252,8 @@ pub async fn rows(conn: &mut SqliteConnection, p: &Period, emit: &mut Emit<'_>) 
     // Parsing a currency code per row is measurable at a million rows: remember the last one.
     let mut last: Option<(String, Currency)> = None;
     while let Some(row) = stream.try_next().await? {
-        let r = PaymentRow::from_row(&row)?;
-        let date: NaiveDate = row.try_get("received_on")?;
+        let r = PaymentRow::decode(&row)?;
+        let date: NaiveDate = row.try_get(WHEN)?;
         let currency = match &last {
             Some((code, c)) if *code == r.currency => *c,
             _ => {
