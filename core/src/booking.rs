@@ -348,6 +348,17 @@ impl Paydesk {
         .execute(&mut *tx)
         .await?;
         store::set_services(&mut tx, id, &input.service_ids).await?;
+        // A deposit is never asked again, but it can't stay due after the new start.
+        sqlx::query(
+            "UPDATE booking_deposits
+             SET on_unpaid = CASE WHEN ?1 <= due_at THEN 'keep' ELSE on_unpaid END,
+                 due_at = MIN(due_at, ?1)
+             WHERE booking_id = ?2 AND released_at IS NULL",
+        )
+        .bind(instant_text(slot.starts_at))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         let booking = store::get(&mut tx, id).await?;
         tx.commit().await?;
         Ok(booking)

@@ -86,14 +86,21 @@ impl Stripe {
             ));
         }
         let app = self.app();
-        let booking = app.set_booking_status(id, status).await?;
-        let invoice_id: Option<(i64,)> = sqlx::query_as(
-            "SELECT id FROM invoices WHERE booking_id = ? AND state = 'open' ORDER BY id",
+        // Cancelling again finishes what a first attempt left undone (settling its invoices).
+        let current = app.booking(id).await?;
+        let booking = if current.status == status {
+            current
+        } else {
+            app.set_booking_status(id, status).await?
+        };
+        let open: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM invoices WHERE booking_id = ? AND state = 'open'
+               AND id NOT IN (SELECT invoice_id FROM booking_fees) ORDER BY id",
         )
         .bind(id)
-        .fetch_optional(app.db.pool())
+        .fetch_all(app.db.pool())
         .await?;
-        if let Some((invoice_id,)) = invoice_id {
+        for (invoice_id,) in open {
             let invoice = app.invoice(invoice_id).await?;
             if invoice.paid.is_zero() {
                 app.void_invoice(invoice_id).await?;

@@ -8,7 +8,7 @@
 //! Moving a booking never touches its deposit, and asking again returns the deposit already asked
 //! for — so rescheduling can't charge twice.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::invoice::{InvoiceInput, InvoiceState, LineInput};
 use crate::money::Money;
 use crate::policy::{store as policy_store, UnpaidDeposit};
-use crate::stripe::Stripe;
+use crate::stripe::{Stripe, StripeError};
 use crate::Paydesk;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -208,9 +208,15 @@ impl Paydesk {
                 },
             )
             .await?;
-        // The deposit is due after the hold, but never after the appointment starts.
-        let due_at = (self.now() + policy.deposit_hold()).min(booking.starts_at);
-        let due_at = due_at.max(self.now() + Duration::minutes(1));
+        // The deposit is due after the hold, but never after the appointment starts. A booking
+        // that starts before the hold would end is never released by itself: the client may be in
+        // the chair by then, so the owner decides.
+        let hold_ends = self.now() + policy.deposit_hold();
+        let (due_at, on_unpaid) = if booking.starts_at <= hold_ends {
+            (booking.starts_at.max(self.now()), UnpaidDeposit::Keep)
+        } else {
+            (hold_ends, policy.unpaid_deposit)
+        };
         sqlx::query(
             "INSERT INTO booking_deposits (booking_id, invoice_id, amount_minor, due_at, on_unpaid, created_at)
              VALUES (?, ?, ?, ?, ?, ?)",
@@ -219,7 +225,7 @@ impl Paydesk {
         .bind(invoice_id)
         .bind(amount.to_minor())
         .bind(instant_text(due_at))
-        .bind(policy.unpaid_deposit.as_str())
+        .bind(on_unpaid.as_str())
         .bind(instant_text(self.now()))
         .execute(&mut *tx)
         .await?;
@@ -306,22 +312,38 @@ async fn quote(conn: &mut SqliteConnection, booking_id: i64) -> Result<Option<Mo
 /// tax); `None` when it comes to nothing.
 async fn quote_services(conn: &mut SqliteConnection, service_ids: &[i64]) -> Result<Option<Money>> {
     let policy = policy_store::get(conn).await?;
-    let mut total: Option<Money> = None;
+    let mixed = |_| {
+        Error::conflict(
+            "These services are priced in different currencies; book them separately to ask a deposit.",
+        )
+    };
+    // Services with their own rule each ask theirs; the business-wide rule is applied once, to
+    // the others' price together (a fixed €20 deposit is €20 for the booking, not per service).
+    let mut own: Option<Money> = None;
+    let mut rest: Option<Money> = None;
     for service_id in service_ids {
         let s = crate::service::store::get(conn, *service_id).await?;
-        let rule = policy_store::service_deposit(conn, s.id)
-            .await?
-            .unwrap_or(policy.deposit);
-        let part = rule.of(s.price_with_tax());
-        total = Some(match total {
-            None => part,
-            Some(t) => t.checked_add(part).map_err(|_| {
-                Error::conflict(
-                    "These services are priced in different currencies; book them separately to ask a deposit.",
-                )
-            })?,
-        });
+        let price = s.price_with_tax();
+        match policy_store::service_deposit(conn, s.id).await? {
+            Some(rule) => {
+                let part = rule.of(price);
+                own = Some(match own {
+                    None => part,
+                    Some(t) => t.checked_add(part).map_err(mixed)?,
+                });
+            }
+            None => {
+                rest = Some(match rest {
+                    None => price,
+                    Some(t) => t.checked_add(price).map_err(mixed)?,
+                });
+            }
+        }
     }
+    let total = match (own, rest.map(|r| policy.deposit.of(r))) {
+        (Some(a), Some(b)) => Some(a.checked_add(b).map_err(mixed)?),
+        (a, b) => a.or(b),
+    };
     Ok(total.filter(Money::is_positive))
 }
 
@@ -342,6 +364,14 @@ impl Stripe {
         to: Option<String>,
     ) -> Result<DepositRequest> {
         let app = self.app();
+        // Nothing is asked (and no deadline starts) unless the request can really go out.
+        mail.config().await?;
+        if self.active_mode().await?.is_none() {
+            return Err(StripeError::NotConnected {
+                mode: crate::stripe::StripeMode::Test,
+            }
+            .into());
+        }
         let deposit = app.ask_deposit(booking_id).await?;
         let sent = app
             .send_invoice(

@@ -147,12 +147,18 @@ impl Paydesk {
             }
             (None, None) => mail.invoice_email_draft(invoice_id).await?.message,
         };
+        // While the bank processes the charge, a pay link would invite a second payment.
+        let processing = charge.as_ref().is_some_and(|c| c.status == "processing");
+        let pay_url = match &prepared.pay_link {
+            Some(l) if !processing => l.url.clone(),
+            _ => None,
+        };
         let email = mail
             .send_invoice_email(
                 invoice_id,
                 input.to.clone(),
                 message,
-                prepared.pay_link.as_ref().and_then(|l| l.url.clone()),
+                pay_url,
                 prepared.pdf.bytes.clone(),
             )
             .await?;
@@ -223,6 +229,11 @@ fn charge_message(invoice: &Invoice, charge: &CardCharge, client: &str) -> Strin
                 .failure
                 .as_deref()
                 .unwrap_or("the card was declined.")
+        ),
+        "processing" => format!(
+            "Hello {client},\n\nYour card {} is being charged {} for {what}; your bank is still \
+             processing it. There is nothing more to do — you'll get a receipt once it has gone through.",
+            charge.card, charge.amount
         ),
         _ => format!(
             "Hello {client},\n\nThank you! Your card {} was charged {} for {what}. \

@@ -339,6 +339,7 @@ pub fn create(ctx: &mut Ctx, p: &Value, _: Option<&str>) -> Result<Value, ApiErr
     let pm = match params::str_opt(p, "payment_method", "payment_method")? {
         Some(id) => {
             let pm = payment_methods::resolve(ctx, id, "payment_method")?;
+            payment_methods::ensure_reusable(ctx, &pm, "payment_method")?;
             if let (Some(owner), Some(c)) = (pm["customer"].as_str(), customer) {
                 if owner != c {
                     return Err(ApiError::invalid(

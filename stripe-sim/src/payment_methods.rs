@@ -101,6 +101,7 @@ pub fn attach_to(ctx: &mut Ctx, pm: &Value, customer: &str) -> Result<Value, Api
     if ctx.world.get("customer", customer).is_none() {
         return Err(ApiError::no_such_param("customer", customer, "customer"));
     }
+    ensure_reusable(ctx, pm, "payment_method")?;
     match pm["customer"].as_str() {
         Some(c) if c == customer => return Ok(pm.clone()),
         Some(_) => {
@@ -154,7 +155,27 @@ pub fn detach(ctx: &mut Ctx, p: &Value, id: Option<&str>) -> Result<Value, ApiEr
     }
     let mut new = old.clone();
     new["customer"] = Value::Null;
+    let id = new["id"].clone();
+    ctx.world.insert(DETACHED, serde_json::json!({ "id": id }));
     Ok(store(ctx, &old, new, "payment_method.detached"))
+}
+
+/// Where detached payment methods are remembered (never listed or returned by the API).
+const DETACHED: &str = "detached_payment_method";
+
+/// Stripe refuses to use a payment method again once it was detached from its customer.
+pub fn ensure_reusable(ctx: &Ctx, pm: &Value, param: &str) -> Result<(), ApiError> {
+    let id = pm["id"].as_str().unwrap_or_default();
+    if ctx.world.get(DETACHED, id).is_some() {
+        return Err(ApiError::invalid(
+            "The provided PaymentMethod was previously used with a PaymentIntent without Customer \
+             attachment, shared with a connected account without Customer attachment, or was \
+             detached from a Customer. It may not be used again. To use a PaymentMethod multiple \
+             times, you must attach it to a Customer first.",
+            param,
+        ));
+    }
+    Ok(())
 }
 
 fn list_for(ctx: &Ctx, customer: &str, p: &Value, url: &str) -> Result<Value, ApiError> {

@@ -577,3 +577,41 @@ async fn expand_follows_ids() {
         .ok();
     assert_eq!(l["line_items"]["data"][0]["amount_total"], 1000);
 }
+
+/// Stripe: a payment method detached from its customer "may not be used again" — neither charged
+/// nor attached anew.
+#[tokio::test]
+async fn a_detached_card_can_never_be_used_again() {
+    let sim = Simulator::start().await;
+    let api = Api::test(&sim);
+    let (cus, pm) = saved_card(&api, "pm_card_visa").await;
+    api.post(&format!("/v1/payment_methods/{pm}/detach"), &[])
+        .await
+        .ok();
+    let form = [
+        ("amount", "1000"),
+        ("currency", "eur"),
+        ("customer", cus.as_str()),
+        ("payment_method", pm.as_str()),
+        ("off_session", "true"),
+        ("confirm", "true"),
+    ];
+    let refused = api.post("/v1/payment_intents", &form).await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.json["error"]["type"], "invalid_request_error");
+    assert_eq!(refused.json["error"]["param"], "payment_method");
+    assert!(refused.message().contains("It may not be used again"));
+    let again = api
+        .post(
+            &format!("/v1/payment_methods/{pm}/attach"),
+            &[("customer", cus.as_str())],
+        )
+        .await;
+    assert_eq!(again.status, 400);
+    // The card itself is still there to look at.
+    let got = api
+        .get(&format!("/v1/payment_methods/{pm}"), &[])
+        .await
+        .ok();
+    assert_eq!(got["customer"], serde_json::Value::Null);
+}

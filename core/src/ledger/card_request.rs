@@ -32,6 +32,9 @@ pub struct CardRequest {
     pub url: Option<String>,
     /// Where the email went, when it was sent.
     pub emailed_to: Option<String>,
+    /// Stripe closes the page 24 hours after it was made.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -46,10 +49,11 @@ struct Row {
     session_body: Option<String>,
     url: Option<String>,
     status: String,
+    created_at: String,
 }
 
 const ROW: &str = "SELECT id, mode, client_id, customer_key, customer_body, customer, session_key,
-                          session_body, url, status FROM card_requests";
+                          session_body, url, status, created_at FROM card_requests";
 
 #[derive(Deserialize)]
 struct Made {
@@ -91,10 +95,11 @@ impl Stripe {
         } else {
             business.name.clone()
         };
+        let until = crate::booking::show_time(request.expires_at, business.time_zone()?);
         let text_body = format!(
             "Hello {},\n\n{who} asks you to save a card for your bookings and invoices, so you \
              don't have to pay each one by hand. Your card details go to Stripe, never to {who}.\n\n\
-             Save your card: {url}\n\nThe link works for 24 hours.\n",
+             Save your card: {url}\n\nThe link works until {until}.\n",
             client.name
         );
         mail.send(&OutgoingEmail {
@@ -119,8 +124,9 @@ impl Stripe {
             .ok_or(Error::Stripe(StripeError::NotConnected {
                 mode: StripeMode::Test,
             }))?;
-        // Sessions live 24 hours; an older open one is not reused.
-        let fresh_since = instant_text(app.now() - chrono::Duration::hours(23));
+        // Sessions live 24 hours; one made in the last 12 is reused (a second click, a resend), so
+        // an emailed link always has at least half a day left.
+        let fresh_since = instant_text(app.now() - chrono::Duration::hours(12));
         let existing: Option<Row> = sqlx::query_as(&format!(
             "{ROW} WHERE client_id = ? AND mode = ? AND status IN ('creating', 'open')
                AND created_at >= ? ORDER BY id DESC LIMIT 1"
@@ -132,23 +138,41 @@ impl Stripe {
         .await?;
         let row = match existing {
             Some(r) => r,
-            None => self.record_request(client_id, mode).await?,
+            None => self.record_request(client_id, mode, &fresh_since).await?,
         };
         self.finish(row).await
     }
 
-    async fn record_request(&self, client_id: i64, mode: StripeMode) -> Result<Row> {
+    async fn record_request(
+        &self,
+        client_id: i64,
+        mode: StripeMode,
+        fresh_since: &str,
+    ) -> Result<Row> {
         let app = self.app();
         let client = app.client(client_id).await?;
+        // Under the write lock: two clicks at once make one request and one customer.
+        let mut tx = app.db.write().await?;
+        let racing: Option<Row> = sqlx::query_as(&format!(
+            "{ROW} WHERE client_id = ? AND mode = ? AND status IN ('creating', 'open')
+               AND created_at >= ? ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(client_id)
+        .bind(mode.as_str())
+        .bind(fresh_since)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(row) = racing {
+            return Ok(row);
+        }
         let customer: Option<(String,)> = sqlx::query_as(
             "SELECT id FROM stripe_customers WHERE client_id = ? AND mode = ? AND deleted = 0
              ORDER BY updated_at DESC LIMIT 1",
         )
         .bind(client_id)
         .bind(mode.as_str())
-        .fetch_optional(app.db.pool())
+        .fetch_optional(&mut *tx)
         .await?;
-        let mut tx = app.db.write().await?;
         let now = app.now();
         let (customer_key, customer_body) = if customer.is_some() {
             (None, None)
@@ -269,12 +293,14 @@ impl Stripe {
             row.url = made.url;
             row.status = "open".into();
         }
+        let made = crate::db::instant_col("created_at", &row.created_at)?;
         Ok(CardRequest {
             id: row.id,
             client_id: row.client_id,
             status: row.status,
             url: row.url,
             emailed_to: None,
+            expires_at: made + chrono::Duration::hours(24),
         })
     }
 

@@ -72,11 +72,16 @@ struct Row {
     status: String,
     payment_intent: Option<String>,
     failure: Option<String>,
+    created_at: String,
 }
 
 const ROW: &str =
     "SELECT id, mode, invoice_id, card, amount_minor, currency, create_key, create_body,
-                          status, payment_intent, failure FROM card_charges";
+                          status, payment_intent, failure, created_at FROM card_charges";
+
+/// Stripe forgets idempotency keys after 24 hours; an unanswered charge older than this first
+/// looks for the PaymentIntent it may have made (by the key in its metadata).
+const KEY_MEMORY: chrono::Duration = chrono::Duration::hours(23);
 
 impl Stripe {
     /// Charges the client's most recently saved card (not expired) for the invoice's amount due.
@@ -85,13 +90,13 @@ impl Stripe {
     pub async fn charge_saved_card(&self, invoice_id: i64) -> Result<CardCharge> {
         let app = self.app();
         let pending: Option<Row> = sqlx::query_as(&format!(
-            "{ROW} WHERE invoice_id = ? AND status = 'creating' ORDER BY id LIMIT 1"
+            "{ROW} WHERE invoice_id = ? AND status IN ('creating', 'processing') ORDER BY id LIMIT 1"
         ))
         .bind(invoice_id)
         .fetch_optional(app.db.pool())
         .await?;
         if let Some(row) = pending {
-            return self.finish_charge(row).await;
+            return self.settled_or_finished(row).await;
         }
         let inv = app.invoice(invoice_id).await?;
         let due = inv.amount_due;
@@ -120,6 +125,26 @@ impl Stripe {
         };
 
         let mut tx = app.db.write().await?;
+        // Checked again under the write lock: a second click (or a bulk charge beside a Send) that
+        // got here at the same time finishes the first one's charge instead of making another.
+        let racing: Option<Row> = sqlx::query_as(&format!(
+            "{ROW} WHERE invoice_id = ? AND status IN ('creating', 'processing') ORDER BY id LIMIT 1"
+        ))
+        .bind(invoice_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(row) = racing {
+            drop(tx);
+            return self.settled_or_finished(row).await;
+        }
+        let fresh = crate::invoice::store::get(&mut tx, invoice_id).await?;
+        if fresh.amount_due != due {
+            return Err(Error::conflict(format!(
+                "What {} asks changed meanwhile (now {}). Look again before charging.",
+                crate::invoice::label(&fresh),
+                fresh.amount_due
+            )));
+        }
         let key = record_write_key(&mut tx, mode, "payment_intent.create", app.now()).await?;
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("amount", &units.to_string())
@@ -207,21 +232,86 @@ impl Stripe {
         out
     }
 
-    /// Sends again every charge whose answer Paydesk never saw (the sync pass calls this).
+    /// Sends again every charge whose answer Paydesk never saw (the sync pass calls this). One
+    /// that can't be finished now (its mode disconnected, Stripe unreachable) doesn't hold up the
+    /// others; the first such error is returned after all were tried.
     pub async fn finish_pending_charges(&self) -> Result<usize> {
         let rows: Vec<Row> = sqlx::query_as(&format!("{ROW} WHERE status = 'creating'"))
             .fetch_all(self.app().db.pool())
             .await?;
-        let n = rows.len();
+        let mut finished = 0;
+        let mut first: Option<Error> = None;
         for row in rows {
-            self.finish_charge(row).await?;
+            match self.finish_charge(row).await {
+                Ok(_) => finished += 1,
+                Err(Error::Stripe(StripeError::NotConnected { .. })) => {}
+                Err(e) => {
+                    first.get_or_insert(e);
+                }
+            }
         }
-        Ok(n)
+        match first {
+            Some(e) => Err(e),
+            None => Ok(finished),
+        }
+    }
+
+    /// A charge already under way: one still waiting for Stripe's answer is finished; one the bank
+    /// is still processing is refused, so the invoice is never charged twice.
+    async fn settled_or_finished(&self, row: Row) -> Result<CardCharge> {
+        if row.status == "processing" {
+            return Err(Error::conflict(format!(
+                "A card charge of {} for this invoice is still being processed by the bank. \
+                 Paydesk shows the result as soon as Stripe has it.",
+                Money::from_minor(row.amount_minor, Currency::parse(&row.currency)?)
+            )));
+        }
+        self.finish_charge(row).await
+    }
+
+    /// The PaymentIntent an old unanswered charge made, if it made one: Stripe no longer
+    /// remembers its key, so resending blindly could charge twice.
+    async fn made_earlier(&self, mode: StripeMode, row: &Row) -> Result<Option<PaymentIntent>> {
+        let created = crate::db::instant_col("created_at", &row.created_at)?;
+        if self.app().now() - created <= KEY_MEMORY {
+            return Ok(None);
+        }
+        let customer = form_urlencoded::parse(row.create_body.as_bytes())
+            .find(|(k, _)| k == "customer")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        let client = self.client(mode).await?;
+        let list = client
+            .json(
+                crate::stripe::client::Method::GET,
+                "/payment_intents",
+                Some(&format!(
+                    "limit=100&customer={customer}&expand[]=data.latest_charge.balance_transaction"
+                )),
+                crate::stripe::client::Repeat::Safe,
+                "Payment intents (read)",
+            )
+            .await?;
+        let found = list["data"].as_array().and_then(|all| {
+            all.iter()
+                .find(|pi| pi["metadata"]["paydesk_charge_key"] == row.create_key.as_str())
+                .cloned()
+        });
+        match found {
+            Some(pi) => Ok(Some(serde_json::from_value(pi).map_err(|e| {
+                StripeError::BadResponse {
+                    detail: format!("A payment Paydesk couldn't read: {e}"),
+                }
+            })?)),
+            None => Ok(None),
+        }
     }
 
     async fn finish_charge(&self, row: Row) -> Result<CardCharge> {
-        let app = self.app();
         let mode = StripeMode::parse(&row.mode).unwrap_or(StripeMode::Test);
+        if let Some(pi) = self.made_earlier(mode, &row).await? {
+            return self.record_outcome(&row, mode, pi).await;
+        }
         let response = send_recorded(
             self,
             mode,
@@ -263,6 +353,8 @@ impl Stripe {
                     .await?;
                     return self.outcome(row.id).await;
                 }
+                // Stripe refused the request itself (the card was removed in the Dashboard, …):
+                // nothing was charged, and the owner can still send a pay link.
                 (StripeError::Rejected { message, code, .. }, _) => {
                     self.settle(
                         &row,
@@ -272,12 +364,24 @@ impl Stripe {
                         Some(message.as_str()),
                     )
                     .await?;
-                    return Err(e.into());
+                    return self.outcome(row.id).await;
                 }
                 _ => return Err(e.into()),
             }
         };
-        // Recorded like the events poller would: the payment on the invoice (or its failure).
+        self.record_outcome(&row, mode, pi).await
+    }
+
+    /// Records what Stripe made of the charge like the events poller would (the payment on the
+    /// invoice, or its failure), then brings the invoice's pay link in line: a link for an amount
+    /// the card just paid must not stay live.
+    async fn record_outcome(
+        &self,
+        row: &Row,
+        mode: StripeMode,
+        pi: PaymentIntent,
+    ) -> Result<CardCharge> {
+        let app = self.app();
         let mut tx = app.db.write().await?;
         let now = app.now();
         let mut ctx = Ctx::new(&mut tx, mode, now).await?;
@@ -297,13 +401,14 @@ impl Stripe {
             }
         };
         self.settle(
-            &row,
+            row,
             status,
             Some(&pi.id),
             code.as_deref(),
             failure.as_deref(),
         )
         .await?;
+        let _ = self.pay_links().sync(row.invoice_id).await;
         self.outcome(row.id).await
     }
 

@@ -33,13 +33,23 @@ impl Mail {
         let client = self.app.client(invoice.client_id).await?;
         let business = self.app.business().await?;
         let message = match self.deposit_asked(invoice_id).await? {
-            Some(d) => format!(
-                "Hello {},\n\nThank you for your booking. To confirm it, please pay the deposit of {} \
-                 by {}. The rest is due after your appointment.",
-                client.name,
-                d.amount.checked_sub(d.paid)?,
-                show_time(d.due_at, business.time_zone()?)
-            ),
+            Some(d) => {
+                let when = if d.state == DepositState::Overdue {
+                    "as soon as you can".to_string()
+                } else {
+                    format!("by {}", show_time(d.due_at, business.time_zone()?))
+                };
+                let rest = if d.amount.amount() < d.total.amount() {
+                    " The rest is due after your appointment."
+                } else {
+                    ""
+                };
+                format!(
+                    "Hello {},\n\nThank you for your booking. To confirm it, please pay the deposit of {} {when}.{rest}",
+                    client.name,
+                    d.amount.checked_sub(d.paid)?,
+                )
+            }
             None => format!(
                 "Hello {},\n\nHere is your invoice {number}. Thank you!",
                 client.name

@@ -176,7 +176,6 @@ impl Sync {
         };
         self.stripe.finish_pending_refunds().await?;
         self.stripe.finish_pending_charges().await?;
-        self.stripe.release_unpaid_deposits().await?;
         let now = app.now();
         let mut touched: Vec<i64> = Vec::new();
         let since = match pass_state.watermark {
@@ -211,6 +210,8 @@ impl Sync {
         for id in touched {
             let _ = links.sync(id).await;
         }
+        // Only now, with every payment Stripe reported applied, is an unpaid deposit really unpaid.
+        self.stripe.release_unpaid_deposits().await?;
         Ok(())
     }
 

@@ -217,3 +217,39 @@ async fn a_declined_card_and_one_needing_the_client_say_why_and_leave_the_invoic
     // The pay link is still there to send instead.
     assert!(shop.stripe().pay_links().sync(id).await.unwrap().is_some());
 }
+
+#[tokio::test]
+async fn two_clicks_at_once_charge_once_and_a_card_removed_at_stripe_is_a_failed_charge() {
+    let Some(shop) = shop().await else { return };
+    let (client_id, customer) = client_with_saved_card(&shop).await;
+    let id = next_invoice(&shop, client_id).await;
+    let (first, second) = (shop.stripe(), shop.stripe());
+    let (a, b) = tokio::join!(first.charge_saved_card(id), second.charge_saved_card(id));
+    let outcomes = [a, b];
+    assert!(
+        outcomes
+            .iter()
+            .any(|o| o.as_ref().is_ok_and(|c| c.status == "succeeded")),
+        "{outcomes:?}"
+    );
+    assert_eq!(
+        payment_intents_of(&shop, &customer).await.len(),
+        2,
+        "the link's and one charge"
+    );
+    assert_eq!(shop.t.app.invoice(id).await.unwrap().payments.len(), 1);
+
+    // The card was removed in the Stripe Dashboard; Paydesk doesn't know yet. Charging is a
+    // failed charge in words (so a pay link can go out), not an error that blocks sending.
+    let cards = shop.t.app.saved_cards(client_id).await.unwrap();
+    shop.post(&format!("/payment_methods/{}/detach", cards[0].id), "")
+        .await;
+    let next = next_invoice(&shop, client_id).await;
+    let charge = shop.stripe().charge_saved_card(next).await.unwrap();
+    assert_eq!(charge.status, "failed");
+    assert!(charge.failure.is_some());
+    assert_eq!(
+        shop.t.app.invoice(next).await.unwrap().status,
+        InvoiceStatus::Open
+    );
+}

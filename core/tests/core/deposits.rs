@@ -278,9 +278,11 @@ async fn an_unpaid_deposit_releases_the_booking_unless_the_owner_keeps_it() {
     let zoe = new_client(&shop).await;
     let released = book(&shop, zoe, 5).await;
     let kept = book(&shop, zoe, 6).await;
+    let paid_late = book(&shop, zoe, 7).await;
     let d1 = shop.t.app.ask_deposit(released).await.unwrap();
     let d2 = shop.t.app.ask_deposit(kept).await.unwrap();
-    for d in [&d1, &d2] {
+    let d3 = shop.t.app.ask_deposit(paid_late).await.unwrap();
+    for d in [&d1, &d2, &d3] {
         shop.stripe().pay_links().sync(d.invoice_id).await.unwrap();
     }
     shop.t.app.keep_booking(kept).await.unwrap();
@@ -293,8 +295,34 @@ async fn an_unpaid_deposit_releases_the_booking_unless_the_owner_keeps_it() {
         BookingStatus::Booked
     );
 
+    // One deposit is paid just before its time; Paydesk hears of it only in the pass that also
+    // finds the others overdue — and that pass applies the payment before releasing anything.
+    let link = shop
+        .stripe()
+        .pay_links()
+        .current(d3.invoice_id)
+        .await
+        .unwrap()
+        .unwrap();
+    shop.sim
+        .pay_link(link.url.as_deref().unwrap(), VISA, Some(ZOE))
+        .unwrap();
     shop.advance(2 * 3600);
     shop.pass().await;
+    assert_eq!(
+        shop.t.app.booking(paid_late).await.unwrap().status,
+        BookingStatus::Booked
+    );
+    assert_eq!(
+        shop.t
+            .app
+            .booking_deposit(paid_late)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        DepositState::Paid
+    );
     let b = shop.t.app.booking(released).await.unwrap();
     assert_eq!(b.status, BookingStatus::Cancelled, "the slot is free again");
     let inv = shop.t.app.invoice(d1.invoice_id).await.unwrap();
@@ -710,4 +738,85 @@ async fn a_save_card_request_saves_a_card_that_can_then_be_charged_warned_about_
     let next = next_invoice(&shop, zoe).await;
     let err = shop.stripe().charge_saved_card(next).await.unwrap_err();
     assert!(err.to_string().contains("no card saved"), "{err}");
+}
+
+#[tokio::test]
+async fn the_business_deposit_is_asked_once_per_booking_and_a_booking_starting_soon_is_never_released(
+) {
+    let Some(shop) = shop().await else { return };
+    let app = &shop.t.app;
+    set_policy(&shop, |p| {
+        p.deposit = AmountRule {
+            kind: RuleKind::Fixed,
+            value: d("20"),
+        };
+        p.deposit_hold_hours = 48;
+    })
+    .await;
+    let zoe = new_client(&shop).await;
+    let mut services = Vec::new();
+    for (name, price) in [
+        ("Cut", "45.00"),
+        ("Colour", "80.00"),
+        ("Treatment", "10.05"),
+    ] {
+        services.push(
+            app.create_service(&ServiceInput {
+                name: name.into(),
+                duration_minutes: 30,
+                price: d(price),
+                currency: None,
+                tax_rate: d("0"),
+                active: true,
+            })
+            .await
+            .unwrap()
+            .id,
+        );
+    }
+    // A fixed 20.00 is asked once for the booking, not once per service.
+    let quote = app.deposit_quote_for_services(&services).await.unwrap();
+    assert_eq!(quote.unwrap().amount(), d("20.00"));
+    // A service's own rule adds its part: 50 % of 10.05 = 5.025 → 5.03 (half away from zero).
+    app.set_service_deposit(services[2], Some(percent("50")))
+        .await
+        .unwrap();
+    let quote = app.deposit_quote_for_services(&services).await.unwrap();
+    assert_eq!(quote.unwrap().amount(), d("25.03"));
+
+    // Booked for this evening, inside the 48-hour hold: due at the start, and kept, not released.
+    let ana = app
+        .create_staff(&StaffInput {
+            name: "Ana".into(),
+            email: String::new(),
+            active: true,
+        })
+        .await
+        .unwrap()
+        .id;
+    let soon = app
+        .create_booking(&BookingInput {
+            client_id: zoe,
+            staff_id: ana,
+            service_ids: vec![services[0]],
+            starts_at: app.now() + Duration::hours(6),
+            ends_at: None,
+            notes: String::new(),
+        })
+        .await
+        .unwrap()
+        .id;
+    let deposit = app.ask_deposit(soon).await.unwrap();
+    assert_eq!(deposit.on_unpaid, UnpaidDeposit::Keep);
+    assert_eq!(deposit.due_at, app.now() + Duration::hours(6));
+    shop.advance(7 * 3600);
+    shop.pass().await;
+    assert_eq!(
+        app.booking(soon).await.unwrap().status,
+        BookingStatus::Booked
+    );
+    assert_eq!(
+        app.booking_deposit(soon).await.unwrap().unwrap().state,
+        DepositState::Overdue
+    );
 }

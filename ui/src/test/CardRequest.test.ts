@@ -136,7 +136,7 @@ describe('client page → ask to save a card', () => {
 });
 
 describe('mock backend → sendCardRequest', () => {
-  it('asking twice within a day gives the same open page; a day later a new one', async () => {
+  it('asking twice within half a day gives the same open page; a day later a new one', async () => {
     let clock = new Date(MOCK_NOW);
     const backend = createMockBackend({ now: () => new Date(clock) });
     await backend.stripeConnect('sk_test_51MockKeyAbCd9876', null);
@@ -145,6 +145,7 @@ describe('mock backend → sendCardRequest', () => {
     const first = await backend.sendCardRequest(ZOE, null);
     expect(first).toMatchObject({ client_id: ZOE, status: 'open', emailed_to: 'zoe@example.com' });
     expect(first.url).toMatch(/^https:\/\/checkout\.stripe\.com\//);
+    expect(first.expires_at).toBe(new Date(MOCK_NOW.getTime() + 24 * 3600_000).toISOString());
 
     clock = new Date(MOCK_NOW.getTime() + 3 * 3600_000);
     const again = await backend.sendCardRequest(ZOE, ' zoe.work@example.org ');

@@ -1,9 +1,10 @@
-import { screen, waitFor, within } from '@testing-library/svelte';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import Calendar from '../screens/calendar/Calendar.svelte';
+import { BackendError } from '../lib/backend/backend';
 import type { MockBackend } from '../lib/backend/mock';
-import type { BookingPolicy, SmtpInput } from '../lib/backend/types';
+import type { BookingPolicy, Money, SmtpInput } from '../lib/backend/types';
 import { zonedToUtc } from '../lib/dates';
 import { session } from '../lib/session.svelte';
 import { noteReports } from '../lib/sync.svelte';
@@ -31,12 +32,15 @@ const POLICY: BookingPolicy = {
   cancel_fee: { kind: 'percent', value: '50' },
 };
 
-/** The seeded mock with Stripe, email and the policy, Zoë's booking made; the calendar on screen. */
-async function openCalendar(policy: Partial<BookingPolicy> = {}): Promise<{ backend: MockBackend; bookingId: number }> {
+/**
+ * The seeded mock with Stripe, email (unless `email` is false) and the policy, Zoë's booking made
+ * (outside the form, so no deposit asked yet); the calendar on screen.
+ */
+async function openCalendar(policy: Partial<BookingPolicy> = {}, { email = true } = {}): Promise<{ backend: MockBackend; bookingId: number }> {
   const backend = await stripeBackend();
   // English words and amounts; the mock's business is fr-FR.
   session.business = { ...session.business, locale: 'en-GB' };
-  await backend.configureSmtp(SMTP, 'app-password');
+  if (email) await backend.configureSmtp(SMTP, 'app-password');
   await backend.setBookingPolicy({ ...POLICY, ...policy });
   const service = await backend.createService({ name: 'Balayage', duration_minutes: 60, price: '100.00', tax_rate: '0', active: true, currency: null });
   const booking = await backend.createBooking({
@@ -167,5 +171,201 @@ describe('deposits and cancellation fees in the calendar', () => {
     expect(charge).toHaveBeenLastCalledWith(bookingId, '20');
     const [fee] = await backend.bookingInvoices(bookingId);
     expect(fee?.totals.total.amount).toBe('20.00');
+  });
+});
+
+/** The "ask for a deposit" box of the booking form, and its label's text. */
+function askBox(): { box: HTMLInputElement; label: string } {
+  const box = screen.getByTestId('booking-ask-deposit') as HTMLInputElement;
+  return { box, label: screen.getByTestId('booking-ask-deposit-label').textContent?.replace(/\s+/g, ' ').trim() ?? '' };
+}
+
+/**
+ * Opens "New booking" and fills it in for Noah Laurent (noah.laurent@example.org) with Ana at 16:00
+ * today, with `services` ticked; doesn't book yet.
+ */
+async function fillNewBooking(user: ReturnType<typeof userEvent.setup>, services: RegExp[] = [/Balayage/]) {
+  await user.click(screen.getByTestId('new-booking'));
+  await user.selectOptions(screen.getByTestId('client_id'), 'Noah Laurent');
+  await user.selectOptions(screen.getByTestId('staff_id'), 'Ana');
+  fireEvent.input(screen.getByTestId('starts_at'), { target: { value: '16:00' } });
+  for (const s of services) await user.click(screen.getByLabelText(s));
+}
+
+describe('a new booking asks its deposit', () => {
+  beforeEach(freezeDate);
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('offers the quoted deposit, ticked, and quotes again as the services change', async () => {
+    const user = userEvent.setup();
+    const { backend } = await openCalendar();
+    const quote = vi.spyOn(backend, 'depositQuoteForServices');
+
+    await user.click(screen.getByTestId('new-booking'));
+    // No services yet: nothing to ask.
+    expect(screen.queryByTestId('booking-ask-deposit')).toBeNull();
+
+    await user.click(screen.getByLabelText(/Balayage/));
+    await waitFor(() => expect(askBox().label).toBe('Ask for a deposit of €30.00 and email the pay link'));
+    expect(askBox().box.checked).toBe(true);
+    expect(quote).toHaveBeenLastCalledWith([expect.any(Number)]);
+
+    // Beard trim: 15.00 EUR + 20 % tax, 30 % of 18.00 is 5.40.
+    await user.click(screen.getByLabelText(/Beard trim/));
+    await waitFor(() => expect(askBox().label).toBe('Ask for a deposit of €35.40 and email the pay link'));
+
+    await user.click(screen.getByLabelText(/Balayage/));
+    await user.click(screen.getByLabelText(/Beard trim/));
+    await waitFor(() => expect(screen.queryByTestId('booking-ask-deposit')).toBeNull());
+  });
+
+  it('a late answer for services no longer chosen is ignored', async () => {
+    const user = userEvent.setup();
+    const { backend } = await openCalendar();
+    let answerLate: (m: Money | null) => void = () => {};
+    vi.spyOn(backend, 'depositQuoteForServices').mockImplementationOnce(() => new Promise((resolve) => (answerLate = resolve)));
+
+    await user.click(screen.getByTestId('new-booking'));
+    await user.click(screen.getByLabelText(/Balayage/)); // this answer is held back
+    await user.click(screen.getByLabelText(/Beard trim/));
+    await waitFor(() => expect(askBox().label).toBe('Ask for a deposit of €35.40 and email the pay link'));
+
+    answerLate({ amount: '30.00', currency: 'EUR' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(askBox().label).toBe('Ask for a deposit of €35.40 and email the pay link');
+  });
+
+  it('booking with the box ticked asks the deposit once and emails its pay link', async () => {
+    const user = userEvent.setup();
+    const { backend } = await openCalendar();
+    const create = vi.spyOn(backend, 'createBooking');
+    const ask = vi.spyOn(backend, 'sendDepositRequest');
+
+    await fillNewBooking(user);
+    await waitFor(() => expect(askBox().box.checked).toBe(true));
+    await user.click(screen.getByTestId('save'));
+
+    expect((await screen.findByTestId('booking-saved')).textContent).toBe('Booking saved. Deposit request emailed to noah.laurent@example.org.');
+    expect(screen.queryByTestId('booking-form')).toBeNull();
+    expect(create).toHaveBeenCalledTimes(1);
+    const made = await create.mock.results[0]!.value;
+    expect(ask).toHaveBeenCalledTimes(1);
+    expect(ask).toHaveBeenCalledWith(made.id, null);
+    expect(await backend.bookingDeposit(made.id)).toMatchObject({ state: 'awaiting', amount: { amount: '30.00', currency: 'EUR' } });
+    await waitFor(() => expect(row('Noah Laurent')).toBeTruthy());
+
+    // Opened, the booking shows the deposit asked, not the button.
+    await user.click(within(row('Noah Laurent')).getByTestId('move'));
+    expect((await screen.findByTestId('deposit-state')).textContent).toBe('Awaiting deposit');
+    expect(screen.queryByTestId('deposit-ask')).toBeNull();
+    // Moving a booking offers no deposit box and asks nothing.
+    expect(screen.queryByTestId('booking-ask-deposit')).toBeNull();
+    expect(ask).toHaveBeenCalledTimes(1);
+  });
+
+  it('booking with the box unticked asks no deposit', async () => {
+    const user = userEvent.setup();
+    const { backend } = await openCalendar();
+    const create = vi.spyOn(backend, 'createBooking');
+    const ask = vi.spyOn(backend, 'sendDepositRequest');
+
+    await fillNewBooking(user);
+    await waitFor(() => expect(askBox().box.checked).toBe(true));
+    await user.click(askBox().box);
+    expect(askBox().box.checked).toBe(false);
+    await user.click(screen.getByTestId('save'));
+
+    await waitFor(() => expect(screen.queryByTestId('booking-form')).toBeNull());
+    expect(create).toHaveBeenCalledTimes(1);
+    const made = await create.mock.results[0]!.value;
+    expect(ask).not.toHaveBeenCalled();
+    expect(await backend.bookingDeposit(made.id)).toBeNull();
+    expect(screen.queryByTestId('booking-saved')).toBeNull();
+  });
+
+  it('a deposit request that fails leaves the booking saved, says why and can be sent again', async () => {
+    const user = userEvent.setup();
+    // The mail server can't be reached: the deposit's invoice is issued but the request isn't emailed.
+    const { backend } = await openCalendar({}, { email: false });
+    await backend.configureSmtp({ ...SMTP, host: 'smtp.example.invalid' }, 'app-password');
+    const ask = vi.spyOn(backend, 'sendDepositRequest');
+
+    await fillNewBooking(user);
+    await waitFor(() => expect(askBox().box.checked).toBe(true));
+    await user.click(screen.getByTestId('save'));
+
+    expect((await screen.findByTestId('deposit-error')).textContent).toMatch(
+      /^Booking saved, but the deposit request wasn't sent: Couldn't reach smtp\.example\.invalid:587: no such host\./,
+    );
+    expect(ask).toHaveBeenCalledTimes(1);
+    // The booking stands, and its side panel is open on it.
+    await waitFor(() => expect(row('Noah Laurent')).toBeTruthy());
+    expect(within(screen.getByTestId('booking-form')).getByRole('heading').textContent).toBe('Move booking');
+    const [made] = (await backend.listBookings('2026-11-23T00:00:00Z', '2026-11-24T00:00:00Z', null)).filter((b) => b.client_name === 'Noah Laurent');
+    expect(made?.status).toBe('booked');
+    expect((await screen.findByTestId('deposit-state')).textContent).toBe('Awaiting deposit');
+
+    // The server fixed, the request goes out: the same deposit, no second invoice.
+    await backend.configureSmtp(SMTP, 'app-password');
+    await user.click(screen.getByTestId('deposit-resend'));
+    expect((await screen.findByTestId('deposit-notice')).textContent).toBe('Deposit request emailed to noah.laurent@example.org.');
+    expect(screen.queryByTestId('deposit-error')).toBeNull();
+    expect(screen.queryByTestId('deposit-resend')).toBeNull();
+    expect(ask).toHaveBeenCalledTimes(2);
+    expect(await backend.bookingInvoices(made!.id)).toHaveLength(1);
+  });
+
+  it('a deposit request refused before anything was asked offers the Ask button', async () => {
+    const user = userEvent.setup();
+    const { backend } = await openCalendar();
+    const ask = vi
+      .spyOn(backend, 'sendDepositRequest')
+      .mockRejectedValueOnce(new BackendError('stripe_not_connected', 'Connect Stripe in Settings → Stripe first.'));
+
+    await fillNewBooking(user);
+    await waitFor(() => expect(askBox().box.checked).toBe(true));
+    await user.click(screen.getByTestId('save'));
+
+    expect((await screen.findByTestId('deposit-error')).textContent).toBe(
+      "Booking saved, but the deposit request wasn't sent: Connect Stripe in Settings → Stripe first.",
+    );
+    await waitFor(() => expect(row('Noah Laurent')).toBeTruthy());
+    const retry = await screen.findByTestId('deposit-ask');
+    expect(retry.textContent?.trim()).toBe('Ask for deposit (€30.00)');
+    await user.click(retry);
+    expect((await screen.findByTestId('deposit-state')).textContent).toBe('Awaiting deposit');
+    expect(screen.getByTestId('deposit-notice').textContent).toBe('Deposit request emailed to noah.laurent@example.org.');
+    expect(screen.queryByTestId('deposit-error')).toBeNull();
+    expect(ask).toHaveBeenCalledTimes(2);
+  });
+
+  it('a refused booking keeps everything typed and asks no deposit', async () => {
+    const user = userEvent.setup();
+    const { backend } = await openCalendar();
+    const create = vi.spyOn(backend, 'createBooking');
+    const ask = vi.spyOn(backend, 'sendDepositRequest');
+
+    await fillNewBooking(user);
+    // Hugo has Zoë at 15:00–16:00: 15:30 clashes.
+    await user.selectOptions(screen.getByTestId('staff_id'), 'Hugo');
+    fireEvent.input(screen.getByTestId('starts_at'), { target: { value: '15:30' } });
+    await user.type(screen.getByTestId('notes'), 'Sensitive scalp');
+    await waitFor(() => expect(askBox().box.checked).toBe(true));
+    await user.click(askBox().box);
+    await user.click(screen.getByTestId('save'));
+
+    await waitFor(() => expect(create).toHaveBeenCalledTimes(1));
+    await expect(create.mock.results[0]!.value).rejects.toThrow(/Hugo already has a booking/);
+    expect((await screen.findByTestId('error-starts_at')).textContent).toContain('Hugo already has a booking');
+    expect(screen.getByTestId('booking-form')).toBeTruthy();
+    expect(ask).not.toHaveBeenCalled();
+    expect((screen.getByTestId('starts_at') as HTMLInputElement).value).toBe('15:30');
+    expect((screen.getByTestId('notes') as HTMLTextAreaElement).value).toBe('Sensitive scalp');
+    expect((screen.getByLabelText(/Balayage/) as HTMLInputElement).checked).toBe(true);
+    expect(askBox().box.checked).toBe(false);
+    expect(askBox().label).toBe('Ask for a deposit of €30.00 and email the pay link');
   });
 });

@@ -250,6 +250,11 @@ export interface Backend {
   setClientAutoCharge(clientId: number, on: boolean | null): Promise<void>;
   /** The deposit the policy asks of this booking (per service, on its price with tax); null: none. */
   depositQuote(bookingId: number): Promise<Money | null>;
+  /**
+   * The deposit a booking of these services would ask, before it is made (the booking form): the
+   * same rule as `depositQuote`; null: none. Rejects (`conflict`) for services priced in different currencies.
+   */
+  depositQuoteForServices(serviceIds: number[]): Promise<Money | null>;
   /** The deposit asked on this booking, or null if none was. */
   bookingDeposit(bookingId: number): Promise<Deposit | null>;
   /**

@@ -462,7 +462,11 @@ url: string | null,
 /**
  * Where the email went, when it was sent.
  */
-emailed_to: string | null, };
+emailed_to: string | null, 
+/**
+ * Stripe closes the page 24 hours after it was made.
+ */
+expires_at: string, };
 
 export type RuleKind = "none" | "percent" | "fixed";
 

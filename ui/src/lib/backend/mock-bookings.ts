@@ -34,6 +34,7 @@ type BookingsApi = Pick<
   | 'clientAutoCharge'
   | 'setClientAutoCharge'
   | 'depositQuote'
+  | 'depositQuoteForServices'
   | 'bookingDeposit'
   | 'sendDepositRequest'
   | 'keepBooking'
@@ -116,7 +117,10 @@ export function createBookings(deps: BookingsDeps): { api: BookingsApi; linkAmou
   /** A service's price with its tax, rounded to the currency. */
   function gross(s: T.Service): T.Money {
     const t = parseDec(s.tax_rate) ?? ZERO;
-    return toMoney(round(percentOf(moneyDec(s.price), add(HUNDRED, t)), currencyDecimals(s.price.currency)), s.price.currency);
+    const dp = currencyDecimals(s.price.currency);
+    const net = moneyDec(s.price);
+    // core's Service::price_with_tax: the tax rounded on its own, like an invoice line.
+    return toMoney(round(add(net, round(percentOf(net, t), dp)), dp), s.price.currency);
   }
   function sum(a: T.Money | null, b: T.Money, what: string): T.Money {
     if (!a) return b;
@@ -131,13 +135,23 @@ export function createBookings(deps: BookingsDeps): { api: BookingsApi; linkAmou
   }
 
   function quote(bookingId: number): T.Money | null {
-    const b = booking(bookingId);
-    let total: T.Money | null = null;
-    for (const id of b.service_ids) {
+    return quoteServices(booking(bookingId).service_ids);
+  }
+
+  /** core's quote_services: a service with its own rule asks that of its price with tax; the
+   * business-wide rule is applied once, to the other services' prices together. */
+  function quoteServices(serviceIds: number[]): T.Money | null {
+    const mixed = 'These services are priced in different currencies; book them separately to ask a deposit.';
+    let own: T.Money | null = null;
+    let rest: T.Money | null = null;
+    for (const id of serviceIds) {
       const s = service(id);
-      const part = ruleOf(serviceRules.get(s.id) ?? policy.deposit, gross(s));
-      total = sum(total, part, 'These services are priced in different currencies; book them separately to ask a deposit.');
+      const rule = serviceRules.get(s.id);
+      if (rule) own = sum(own, ruleOf(rule, gross(s)), mixed);
+      else rest = sum(rest, gross(s), mixed);
     }
+    let total = own;
+    if (rest) total = sum(total, ruleOf(policy.deposit, rest), mixed);
     return total && moneyDec(total).m > 0n ? total : null;
   }
 
@@ -300,6 +314,10 @@ export function createBookings(deps: BookingsDeps): { api: BookingsApi; linkAmou
     },
     async depositQuote(bookingId) {
       return quote(bookingId);
+    },
+    async depositQuoteForServices(serviceIds) {
+      if (serviceIds.length > 50) throw invalid('service_ids', 'A booking has at most 50 services.');
+      return quoteServices(serviceIds);
     },
     async bookingDeposit(bookingId) {
       booking(bookingId);

@@ -104,8 +104,10 @@ interface CardRequestRow {
   created: number;
 }
 
-/** An open request younger than this is sent again rather than a new one made (core: 23 hours). */
-const CARD_REQUEST_FRESH_MS = 23 * 60 * 60 * 1000;
+/** An open request younger than this is sent again rather than a new one made (core: 12 hours, so a mailed link has half a day left). */
+const CARD_REQUEST_FRESH_MS = 12 * 60 * 60 * 1000;
+/** Stripe closes a Checkout Session 24 hours after it is made. */
+const CARD_REQUEST_LIFE_MS = 24 * 60 * 60 * 1000;
 
 interface Pending extends ClientPayment {
   mode: T.StripeMode;
@@ -500,7 +502,14 @@ export function createStripeWorld(deps: StripeWorldDeps): {
       deps.mailReady();
       const row = cardRequest(clientId);
       deps.sendMail(address);
-      return { id: row.id, client_id: row.client_id, status: row.status, url: row.url, emailed_to: address };
+      return {
+        id: row.id,
+        client_id: row.client_id,
+        status: row.status,
+        url: row.url,
+        emailed_to: address,
+        expires_at: new Date(row.created + CARD_REQUEST_LIFE_MS).toISOString(),
+      };
     },
   };
 

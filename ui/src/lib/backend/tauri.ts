@@ -126,6 +126,7 @@ export const tauriBackend: Backend = {
   clientAutoCharge: (clientId) => call('client_auto_charge', { clientId }),
   setClientAutoCharge: (clientId, on) => call('set_client_auto_charge', { clientId, on }),
   depositQuote: (bookingId) => call('deposit_quote', { bookingId }),
+  depositQuoteForServices: (serviceIds) => call('deposit_quote_for_services', { serviceIds }),
   bookingDeposit: (bookingId) => call('booking_deposit', { bookingId }),
   sendDepositRequest: (bookingId, to) => call('send_deposit_request', { bookingId, to }),
   keepBooking: (bookingId) => call('keep_booking', { bookingId }),
