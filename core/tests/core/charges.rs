@@ -253,3 +253,32 @@ async fn two_clicks_at_once_charge_once_and_a_card_removed_at_stripe_is_a_failed
         InvoiceStatus::Open
     );
 }
+
+#[tokio::test]
+async fn a_charge_unanswered_for_more_than_a_day_is_found_not_made_again() {
+    let Some(shop) = shop().await else { return };
+    let (client_id, customer) = client_with_saved_card(&shop).await;
+    let id = next_invoice(&shop, client_id).await;
+    shop.sim.inject_fault(
+        Fault::drop_connection()
+            .times(10)
+            .path_prefix("/v1/payment_intents")
+            .method("POST"),
+    );
+    assert!(shop.stripe().charge_saved_card(id).await.is_err());
+    shop.sim.clear_faults();
+
+    // The app stays closed over a weekend: Stripe has forgotten the idempotency key by now, so
+    // the same request would make a second PaymentIntent. Paydesk looks for the first instead.
+    shop.advance(26 * 3600);
+    let charge = shop.stripe().charge_saved_card(id).await.unwrap();
+    assert_eq!(charge.status, "succeeded");
+    assert_eq!(
+        payment_intents_of(&shop, &customer).await.len(),
+        2,
+        "the link's and the one charge, found by its key in the metadata"
+    );
+    let inv = shop.t.app.invoice(id).await.unwrap();
+    assert_eq!(inv.status, InvoiceStatus::Paid);
+    assert_eq!(inv.payments.len(), 1);
+}
