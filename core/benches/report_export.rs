@@ -136,7 +136,7 @@ fn main() {
             .stdout(file)
             .status()
             .expect("sqlite3 (Debian package sqlite3)");
-        assert!(status.success());
+        assert!(status.success(), "sqlite3: {status:?}");
         sqlite_times.push(t.elapsed());
 
         let t = Instant::now();

@@ -57,8 +57,7 @@ struct PaymentRow {
 }
 
 impl PaymentRow {
-    /// Decodes by position (the order of [`SELECT`]): at a million rows, looking each column up
-    /// by name is a measurable part of the export.
+    /// Decodes by position, in the order of [`SELECT`] (no lookup of each column by name per row).
     fn decode(row: &SqliteRow) -> sqlx::Result<PaymentRow> {
         Ok(PaymentRow {
             c_name: row.try_get(0)?,
