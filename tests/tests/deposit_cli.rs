@@ -5,60 +5,21 @@
 //! invoices without a card exits 1 and says why for each. Needs scripts/with-keychain.sh and
 //! scripts/python-tools.sh, as scripts/test.sh provides.
 
+#[path = "support/desk.rs"]
+mod desk;
 #[path = "support/smtp.rs"]
 mod smtp;
 
 use chrono::{Duration, Utc};
-use paydesk_system_tests::{ok, paydesk};
-use smtp::SmtpServer;
-use stripe_sim::{Mode, Simulator};
+use desk::Desk;
 
 #[test]
 fn deposit_then_late_cancellation_fee_from_the_command_line() {
-    if std::env::var("PAYDESK_NO_KEYCHAIN").as_deref() == Ok("1") {
-        eprintln!("SKIPPED: PAYDESK_NO_KEYCHAIN=1");
+    let Some(desk) = Desk::open("deposit") else {
         return;
-    }
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let sim = rt.block_on(Simulator::start());
-    let smtp = SmtpServer::start();
-    let base = sim.base_url();
-    let service = format!("paydesk-systest-deposit-{}", std::process::id());
-    let env = [
-        ("PAYDESK_STRIPE_API_BASE", base.as_str()),
-        ("PAYDESK_KEYCHAIN_SERVICE", service.as_str()),
-    ];
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let run = |args: &[&str]| ok(paydesk(d, &env, args, ""));
-
-    ok(paydesk(
-        d,
-        &env,
-        &["stripe", "connect"],
-        &sim.secret_key(Mode::Test),
-    ));
-    run(&[
-        "business",
-        "set",
-        "--name",
-        "Salon Zoë",
-        "--currency",
-        "EUR",
-    ]);
-    let port = smtp.port.to_string();
-    run(&[
-        "email",
-        "set",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--security",
-        "plain",
-        "--from-address",
-        "desk@salon.example",
-    ]);
+    };
+    let (sim, smtp) = (&desk.sim, &desk.smtp);
+    let run = |args: &[&str]| desk.run(args);
     let policy = run(&[
         "policy",
         "set",
@@ -72,7 +33,7 @@ fn deposit_then_late_cancellation_fee_from_the_command_line() {
     assert_eq!(policy["deposit"]["kind"], "percent");
     assert_eq!(policy["deposit"]["value"], "30");
     // A deposit below 10 % is refused with the field named, and nothing changes.
-    let bad = paydesk(d, &env, &["policy", "set", "--deposit", "5%"], "");
+    let bad = desk.raw(&["policy", "set", "--deposit", "5%"]);
     assert_eq!(bad.status.code(), Some(1));
     let said = format!(
         "{}{}",
@@ -183,12 +144,7 @@ fn deposit_then_late_cancellation_fee_from_the_command_line() {
     // Bulk charge of two invoices with no card saved: exit 1, a reason for each.
     let fee_invoice = fee["invoice_id"].to_string();
     let deposit_invoice = deposit["invoice_id"].to_string();
-    let bulk = paydesk(
-        d,
-        &env,
-        &["invoice", "charge", &deposit_invoice, &fee_invoice],
-        "",
-    );
+    let bulk = desk.raw(&["invoice", "charge", &deposit_invoice, &fee_invoice]);
     assert_eq!(bulk.status.code(), Some(1));
     let out = format!(
         "{}{}",

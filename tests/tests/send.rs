@@ -3,60 +3,22 @@
 //! PDF on a real SMTP server (aiosmtpd) on loopback. Needs scripts/with-keychain.sh (the Stripe key)
 //! and scripts/python-tools.sh (aiosmtpd), as scripts/test.sh provides.
 
+#[path = "support/desk.rs"]
+mod desk;
 #[path = "support/smtp.rs"]
 mod smtp;
 
-use paydesk_system_tests::{ok, paydesk, tool};
+use desk::Desk;
+use paydesk_system_tests::tool;
 use serde_json::Value;
-use smtp::SmtpServer;
-use stripe_sim::{Mode, Simulator};
 
 #[test]
 fn finalize_pdf_and_email_from_the_command_line() {
-    if std::env::var("PAYDESK_NO_KEYCHAIN").as_deref() == Ok("1") {
-        eprintln!("SKIPPED: PAYDESK_NO_KEYCHAIN=1");
+    let Some(desk) = Desk::open("send") else {
         return;
-    }
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let sim = rt.block_on(Simulator::start());
-    let smtp = SmtpServer::start();
-    let base = sim.base_url();
-    let service = format!("paydesk-systest-send-{}", std::process::id());
-    let env = [
-        ("PAYDESK_STRIPE_API_BASE", base.as_str()),
-        ("PAYDESK_KEYCHAIN_SERVICE", service.as_str()),
-    ];
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let run = |args: &[&str]| ok(paydesk(d, &env, args, ""));
-
-    ok(paydesk(
-        d,
-        &env,
-        &["stripe", "connect"],
-        &sim.secret_key(Mode::Test),
-    ));
-    run(&[
-        "business",
-        "set",
-        "--name",
-        "Salon Zoë",
-        "--currency",
-        "EUR",
-    ]);
-    let port = smtp.port.to_string();
-    run(&[
-        "email",
-        "set",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--security",
-        "plain",
-        "--from-address",
-        "desk@salon.example",
-    ]);
+    };
+    let (sim, smtp, d, base) = (&desk.sim, &desk.smtp, desk.dir(), desk.base());
+    let run = |args: &[&str]| desk.run(args);
     run(&[
         "client",
         "add",
@@ -77,7 +39,7 @@ fn finalize_pdf_and_email_from_the_command_line() {
     let finalized = run(&["invoice", "finalize", "1"]);
     assert_eq!(finalized["number"], "INV-2026-0001");
     let url = finalized["pay_link"]["url"].as_str().unwrap().to_string();
-    assert!(url.starts_with(&base), "{url}");
+    assert!(url.starts_with(base), "{url}");
     assert_eq!(finalized["pay_link_problem"], Value::Null);
 
     let pdf = d.join("INV-2026-0001.pdf");

@@ -15,7 +15,7 @@ use paydesk_core::client::ClientInput;
 use paydesk_core::deposit::DepositState;
 use paydesk_core::invoice::{InvoiceState, InvoiceStatus};
 use paydesk_core::mail::{Mail, SmtpSecurity};
-use paydesk_core::paylink::PayLinkState;
+use paydesk_core::paylink::{PayLink, PayLinkState};
 use paydesk_core::payment::RefundInput;
 use paydesk_core::policy::{AmountRule, BookingPolicy, RuleKind, UnpaidDeposit};
 use paydesk_core::sending::SendInvoiceInput;
@@ -114,6 +114,23 @@ async fn book(shop: &Shop, client_id: i64, days: i64) -> i64 {
     .id
 }
 
+/// The invoice's live pay link, made now if it has none.
+async fn live_link(shop: &Shop, invoice_id: i64) -> PayLink {
+    shop.stripe()
+        .pay_links()
+        .sync(invoice_id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// The client pays the link on Stripe's (the simulator's) hosted page with a Visa.
+fn pay(shop: &Shop, link: &PayLink) {
+    shop.sim
+        .pay_link(link.url.as_deref().unwrap(), VISA, Some(ZOE))
+        .unwrap();
+}
+
 async fn new_client(shop: &Shop) -> i64 {
     shop.t
         .app
@@ -172,9 +189,7 @@ async fn a_thirty_percent_deposit_leaves_the_invoice_partially_paid_and_the_fina
     );
     assert!(text.contains(link.url.as_deref().unwrap()), "{text}");
 
-    shop.sim
-        .pay_link(link.url.as_deref().unwrap(), VISA, Some(ZOE))
-        .unwrap();
+    pay(&shop, &link);
     shop.pass().await;
     let inv = shop.t.app.invoice(deposit.invoice_id).await.unwrap();
     assert_eq!(inv.status, InvoiceStatus::PartiallyPaid);
@@ -204,9 +219,7 @@ async fn a_thirty_percent_deposit_leaves_the_invoice_partially_paid_and_the_fina
     assert_eq!(rest.amount.amount(), d("70.00"));
     let text = email_text(&server, 1);
     assert!(text.contains("Amount due: 70.00 EUR"), "{text}");
-    shop.sim
-        .pay_link(rest.url.as_deref().unwrap(), VISA, Some(ZOE))
-        .unwrap();
+    pay(&shop, &rest);
     shop.pass().await;
     let inv = shop.t.app.invoice(deposit.invoice_id).await.unwrap();
     assert_eq!(inv.status, InvoiceStatus::Paid);
@@ -239,17 +252,9 @@ async fn a_full_deposit_pays_the_booking_invoice() {
     let zoe = new_client(&shop).await;
     let booking = book(&shop, zoe, 5).await;
     let deposit = shop.t.app.ask_deposit(booking).await.unwrap();
-    let link = shop
-        .stripe()
-        .pay_links()
-        .sync(deposit.invoice_id)
-        .await
-        .unwrap()
-        .unwrap();
+    let link = live_link(&shop, deposit.invoice_id).await;
     assert_eq!(link.amount.amount(), d("100.00"));
-    shop.sim
-        .pay_link(link.url.as_deref().unwrap(), VISA, Some(ZOE))
-        .unwrap();
+    pay(&shop, &link);
     shop.pass().await;
     let inv = shop.t.app.invoice(deposit.invoice_id).await.unwrap();
     assert_eq!(inv.status, InvoiceStatus::Paid);
@@ -283,7 +288,7 @@ async fn an_unpaid_deposit_releases_the_booking_unless_the_owner_keeps_it() {
     let d2 = shop.t.app.ask_deposit(kept).await.unwrap();
     let d3 = shop.t.app.ask_deposit(paid_late).await.unwrap();
     for d in [&d1, &d2, &d3] {
-        shop.stripe().pay_links().sync(d.invoice_id).await.unwrap();
+        live_link(&shop, d.invoice_id).await;
     }
     shop.t.app.keep_booking(kept).await.unwrap();
 
@@ -297,16 +302,8 @@ async fn an_unpaid_deposit_releases_the_booking_unless_the_owner_keeps_it() {
 
     // One deposit is paid just before its time; Paydesk hears of it only in the pass that also
     // finds the others overdue — and that pass applies the payment before releasing anything.
-    let link = shop
-        .stripe()
-        .pay_links()
-        .current(d3.invoice_id)
-        .await
-        .unwrap()
-        .unwrap();
-    shop.sim
-        .pay_link(link.url.as_deref().unwrap(), VISA, Some(ZOE))
-        .unwrap();
+    let link = live_link(&shop, d3.invoice_id).await;
+    pay(&shop, &link);
     shop.advance(2 * 3600);
     shop.pass().await;
     assert_eq!(
@@ -379,16 +376,8 @@ async fn moving_a_booking_never_asks_for_the_deposit_again() {
     let zoe = new_client(&shop).await;
     let booking = book(&shop, zoe, 5).await;
     let deposit = shop.t.app.ask_deposit(booking).await.unwrap();
-    let link = shop
-        .stripe()
-        .pay_links()
-        .sync(deposit.invoice_id)
-        .await
-        .unwrap()
-        .unwrap();
-    shop.sim
-        .pay_link(link.url.as_deref().unwrap(), VISA, Some(ZOE))
-        .unwrap();
+    let link = live_link(&shop, deposit.invoice_id).await;
+    pay(&shop, &link);
     shop.pass().await;
 
     let b = shop.t.app.booking(booking).await.unwrap();
@@ -414,13 +403,7 @@ async fn moving_a_booking_never_asks_for_the_deposit_again() {
     assert_eq!(again.invoice_id, deposit.invoice_id);
     assert_eq!(again.state, DepositState::Paid);
     shop.pass().await;
-    let live = shop
-        .stripe()
-        .pay_links()
-        .sync(deposit.invoice_id)
-        .await
-        .unwrap()
-        .unwrap();
+    let live = live_link(&shop, deposit.invoice_id).await;
     assert_eq!(live.amount.amount(), d("70.00"), "only the rest is asked");
     let inv = shop.t.app.invoice(deposit.invoice_id).await.unwrap();
     assert_eq!(inv.payments.len(), 1);
@@ -619,16 +602,8 @@ async fn a_late_cancellation_fee_is_proposed_then_charged_and_a_deposit_counts_t
     let other = new_client(&shop).await;
     let no_show = book(&shop, other, 3).await;
     let deposit = shop.t.app.ask_deposit(no_show).await.unwrap();
-    let link = shop
-        .stripe()
-        .pay_links()
-        .sync(deposit.invoice_id)
-        .await
-        .unwrap()
-        .unwrap();
-    shop.sim
-        .pay_link(link.url.as_deref().unwrap(), VISA, Some(ZOE))
-        .unwrap();
+    let link = live_link(&shop, deposit.invoice_id).await;
+    pay(&shop, &link);
     shop.pass().await;
     let o = shop
         .stripe()
