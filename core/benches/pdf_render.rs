@@ -135,6 +135,7 @@ async fn document(dir: &Path) -> (InvoiceDocument, Vec<u8>) {
         &business,
         Some(logo.clone()),
         Some(PAY_URL.into()),
+        None,
         app.now(),
     );
     (doc, logo)

@@ -51,7 +51,9 @@ impl Paydesk {
             sqlx::query_as("SELECT updated_at FROM business WHERE id = 1")
                 .fetch_one(self.db.pool())
                 .await?;
-        let fingerprint = format!(
+        let mut conn = self.db.pool().acquire().await?;
+        let deposit_due = crate::deposit::link_amount(&mut conn, invoice_id).await?;
+        let mut fingerprint = format!(
             "{}|{}|{}|{}|{}|{}",
             invoice.status.as_str(),
             invoice.paid.to_minor(),
@@ -60,7 +62,10 @@ impl Paydesk {
             url.unwrap_or(""),
             business_updated.0
         );
-        let mut conn = self.db.pool().acquire().await?;
+        // Appended only when there is one, so PDFs stored before deposits existed stay current.
+        if let Some(d) = deposit_due {
+            fingerprint.push_str(&format!("|deposit {}", d.to_minor()));
+        }
         if let Some(latest) = store::latest(&mut conn, invoice_id).await? {
             if latest.1 == fingerprint {
                 return Ok(latest.0);

@@ -50,6 +50,8 @@ pub struct InvoiceDocument {
     pub items: Vec<ItemRow>,
     pub totals: Vec<TotalRow>,
     pub amount_due: String,
+    /// What the pay link asks now when it is a booking's deposit (less than the amount due).
+    pub deposit_due: Option<String>,
     pub notes: String,
     pub terms: String,
     /// Where the client can pay online; printed as a link and a QR code.
@@ -80,13 +82,15 @@ fn stamp(status: InvoiceStatus) -> Option<String> {
 
 impl InvoiceDocument {
     /// The invoice as its client should see it. `pay_url` is dropped when there is nothing left to
-    /// pay (a void or settled invoice must not invite a payment).
+    /// pay (a void or settled invoice must not invite a payment). `deposit_due`: the unpaid part of
+    /// a booking's deposit, which is all its pay link asks until it is paid.
     pub fn new(
         invoice: &Invoice,
         client: &Client,
         business: &BusinessProfile,
         logo: Option<Vec<u8>>,
         pay_url: Option<String>,
+        deposit_due: Option<Money>,
         now: DateTime<Utc>,
     ) -> InvoiceDocument {
         let locale = business.locale.as_str();
@@ -130,6 +134,13 @@ impl InvoiceDocument {
             totals.push(row("Paid".into(), negative(invoice.paid), false));
         }
         totals.push(row("Amount due".into(), invoice.amount_due, true));
+        let payable = invoice.state != InvoiceState::Void && invoice.amount_due.is_positive();
+        // Only a deposit smaller than the balance changes what is asked now.
+        let deposit_due = deposit_due
+            .filter(|d| payable && d.is_positive() && d.amount() < invoice.amount_due.amount());
+        if let Some(d) = deposit_due {
+            totals.push(row("Deposit due now".into(), d, true));
+        }
 
         let number = invoice.number.clone().unwrap_or_else(|| "Draft".into());
         let title = if business.name.trim().is_empty() {
@@ -137,7 +148,6 @@ impl InvoiceDocument {
         } else {
             format!("Invoice {number} — {}", business.name.trim())
         };
-        let payable = invoice.state != InvoiceState::Void && invoice.amount_due.is_positive();
         InvoiceDocument {
             title,
             number,
@@ -150,6 +160,7 @@ impl InvoiceDocument {
             items,
             totals,
             amount_due: money(invoice.amount_due),
+            deposit_due: deposit_due.map(money),
             notes: invoice.notes.trim().to_string(),
             terms: invoice.terms.trim().to_string(),
             pay_url: pay_url.filter(|u| payable && !u.trim().is_empty()),

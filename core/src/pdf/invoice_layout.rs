@@ -81,7 +81,14 @@ pub fn render_invoice(doc: &InvoiceDocument) -> Result<Vec<u8>, PdfError> {
     flow.y += 4.0;
     totals(&mut canvas, &mut flow, &doc.totals);
     if let Some(url) = &doc.pay_url {
-        pay_block(&mut canvas, &mut flow, url, &doc.amount_due, accent(doc))?;
+        let asked = match &doc.deposit_due {
+            Some(deposit) => format!(
+                "Deposit due now: {deposit} (of {} due in all)",
+                doc.amount_due
+            ),
+            None => format!("Amount due: {}", doc.amount_due),
+        };
+        pay_block(&mut canvas, &mut flow, url, &asked, accent(doc))?;
     }
     flow.text_block(&mut canvas, "NOTES", &doc.notes, BODY);
     flow.text_block(
@@ -170,13 +177,13 @@ fn totals(canvas: &mut Canvas, flow: &mut Flow, rows: &[TotalRow]) {
     flow.y += 8.0;
 }
 
-/// "Pay online", the amount, the link written out, and its QR code. The whole block is one link,
+/// "Pay online", what is asked (`asked`: "Amount due: …"), the link written out, and its QR code. The whole block is one link,
 /// so a click anywhere on it (label, address or code) opens the pay page.
 fn pay_block(
     canvas: &mut Canvas,
     flow: &mut Flow,
     url: &str,
-    amount_due: &str,
+    asked: &str,
     color: (f32, f32, f32),
 ) -> Result<(), PdfError> {
     const PAD: f32 = 4.0;
@@ -207,12 +214,7 @@ fn pay_block(
         "Pay online",
     );
     y += PAY_TITLE.line_height() + 2.0;
-    canvas.text(
-        x,
-        y + BODY.ascent(),
-        BODY,
-        &format!("Amount due: {amount_due}"),
-    );
+    canvas.text(x, y + BODY.ascent(), BODY, asked);
     y += BODY.line_height();
     let hint = "Scan the code with your phone's camera, or open this address:";
     canvas.text(x, y + SMALL.ascent(), SMALL, hint);

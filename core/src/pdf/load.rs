@@ -25,6 +25,7 @@ impl Paydesk {
         let who = client::store::get(&mut tx, inv.client_id).await?;
         let biz = business::store::get(&mut tx).await?;
         let logo = business::store::logo(&mut tx).await?;
+        let deposit_due = crate::deposit::link_amount(&mut tx, invoice_id).await?;
         tx.commit().await?;
         let doc = InvoiceDocument::new(
             &inv,
@@ -32,6 +33,7 @@ impl Paydesk {
             &biz,
             logo,
             pay_url.map(str::to_string),
+            deposit_due,
             self.now(),
         );
         draw(doc, render_invoice).await

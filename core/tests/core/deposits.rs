@@ -25,6 +25,7 @@ use paydesk_core::staff::StaffInput;
 use crate::charges::{also_save, client_with_saved_card, next_invoice, payment_intents_of};
 use crate::mail::{mail_settings, smtp, ServerOptions, SmtpServer};
 use crate::pay_links::{shop, Shop};
+use crate::pdf::{qr_on_first_page, save, text as pdf_text};
 use crate::support::d;
 
 const VISA: &str = "4242424242424242";
@@ -188,6 +189,16 @@ async fn a_thirty_percent_deposit_leaves_the_invoice_partially_paid_and_the_fina
         "{text}"
     );
     assert!(text.contains(link.url.as_deref().unwrap()), "{text}");
+    // The PDF asks what the link asks: the deposit now, of the whole.
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = save(dir.path(), "deposit.pdf", &sent.pdf.bytes);
+    let words = pdf_text(&pdf);
+    assert!(words.contains("Deposit due now"), "{words}");
+    assert!(
+        words.contains("Deposit due now: 30,00 € (of 100,00 € due in all)"),
+        "{words}"
+    );
+    assert_eq!(qr_on_first_page(&pdf).as_deref(), link.url.as_deref());
 
     pay(&shop, &link);
     shop.pass().await;
@@ -215,10 +226,14 @@ async fn a_thirty_percent_deposit_leaves_the_invoice_partially_paid_and_the_fina
         )
         .await
         .unwrap();
-    let rest = final_send.pay_link.unwrap();
+    let rest = final_send.pay_link.clone().unwrap();
     assert_eq!(rest.amount.amount(), d("70.00"));
     let text = email_text(&server, 1);
     assert!(text.contains("Amount due: 70.00 EUR"), "{text}");
+    let pdf = save(dir.path(), "final.pdf", &final_send.pdf.bytes);
+    let words = pdf_text(&pdf);
+    assert!(!words.contains("Deposit due now"), "{words}");
+    assert!(words.contains("Amount due: 70,00 €"), "{words}");
     pay(&shop, &rest);
     shop.pass().await;
     let inv = shop.t.app.invoice(deposit.invoice_id).await.unwrap();
