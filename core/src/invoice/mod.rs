@@ -1,6 +1,7 @@
 //! Invoices: drafts that can be edited freely, then finalized (numbered, sent) and never edited
 //! again — only paid, voided or written off.
 
+pub mod head;
 pub mod numbering;
 pub mod status;
 pub(crate) mod store;
@@ -17,6 +18,7 @@ use crate::payment::{Payment, Refund};
 use crate::validate::{optional_text, percent, required_text};
 use crate::Paydesk;
 
+pub use head::InvoiceHead;
 pub use numbering::NumberFormat;
 pub use status::{InvoiceState, InvoiceStatus};
 pub use totals::{PricedLine, Totals};

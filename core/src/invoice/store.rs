@@ -1,4 +1,5 @@
-//! SQL for invoices and their lines. `refresh` is the only writer of the cached totals and status.
+//! SQL for invoices and their lines. `refresh` is the only writer of the cached totals; the status
+//! is also set by a Stripe payment as it is applied (`head::SET_STATUS`, from the same `derive`).
 
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
@@ -174,7 +175,7 @@ pub async fn money_applied(
     ))
 }
 
-fn parse_state(text: &str) -> Result<InvoiceState> {
+pub(super) fn parse_state(text: &str) -> Result<InvoiceState> {
     InvoiceState::parse(text).ok_or_else(|| {
         Error::Database(sqlx::Error::Decode(
             format!("unknown invoice state {text}").into(),

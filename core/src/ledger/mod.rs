@@ -23,6 +23,8 @@ pub mod refund_request;
 mod refunds;
 pub mod views;
 
+use std::collections::HashMap;
+
 use sqlx::SqliteConnection;
 
 use crate::activity::NewActivity;
@@ -77,6 +79,16 @@ pub struct Ctx<'a> {
     pub now: chrono::DateTime<chrono::Utc>,
     pub locale: String,
     pub time_zone: chrono_tz::Tz,
+    /// What `stripe_payments` holds for PaymentIntents this transaction has looked at (`None`: no
+    /// row), read for a whole batch at once: each query is a round trip to SQLite's thread.
+    known_payments: HashMap<String, Option<KnownPayment>>,
+}
+
+/// A PaymentIntent as `stripe_payments` has it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct KnownPayment {
+    pub invoice_id: Option<i64>,
+    pub status: String,
 }
 
 impl Ctx<'_> {
@@ -93,7 +105,58 @@ impl Ctx<'_> {
             now,
             locale: business.locale,
             time_zone,
+            known_payments: HashMap::new(),
         })
+    }
+
+    /// Reads the `stripe_payments` rows of these PaymentIntents in one query, so applying a batch
+    /// of events doesn't ask once per payment.
+    pub async fn prefetch_payments(&mut self, ids: &[&str]) -> Result<()> {
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!(
+                "SELECT payment_intent, invoice_id, status FROM stripe_payments
+                 WHERE payment_intent IN ({marks})"
+            );
+            let mut q = sqlx::query_as::<_, (String, Option<i64>, String)>(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for id in chunk {
+                self.known_payments.insert((*id).to_string(), None);
+            }
+            for (pi, invoice_id, status) in q.fetch_all(&mut *self.conn).await? {
+                self.known_payments
+                    .insert(pi, Some(KnownPayment { invoice_id, status }));
+            }
+        }
+        Ok(())
+    }
+
+    /// The PaymentIntent's row: from the batch's read when it covered it, else asked.
+    pub(crate) async fn known_payment(&mut self, pi: &str) -> Result<Option<KnownPayment>> {
+        if let Some(known) = self.known_payments.get(pi) {
+            return Ok(known.clone());
+        }
+        Ok(sqlx::query_as(
+            "SELECT invoice_id, status FROM stripe_payments WHERE payment_intent = ?",
+        )
+        .bind(pi)
+        .fetch_optional(&mut *self.conn)
+        .await?)
+    }
+
+    /// Keeps the batch's read in line after writing a PaymentIntent's row (`None`: forget it, so
+    /// the next look asks the database).
+    pub(crate) fn remember_payment(&mut self, pi: &str, known: Option<KnownPayment>) {
+        match known {
+            Some(k) => {
+                self.known_payments.insert(pi.to_string(), Some(k));
+            }
+            None => {
+                self.known_payments.remove(pi);
+            }
+        }
     }
 
     /// Money from Stripe's integer units, for the owner ("120,00 €").

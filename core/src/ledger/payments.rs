@@ -4,11 +4,11 @@
 use sqlx::SqliteConnection;
 
 use super::objects::{CheckoutSession, PaymentIntent};
-use super::{balance, customers, money_of, Applied, Ctx};
+use super::{balance, customers, money_of, Applied, Ctx, KnownPayment};
 use crate::activity::{ActivityKind, NewActivity};
 use crate::db::instant_text;
 use crate::error::{Error, Result};
-use crate::invoice::{self, store as invoice_store, Invoice, InvoiceState};
+use crate::invoice::{self, store as invoice_store, InvoiceHead, InvoiceState};
 use crate::money::Money;
 use crate::paylink::METADATA_INVOICE;
 use crate::payment::PaymentMethod;
@@ -43,14 +43,11 @@ impl Status {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct Existing {
-    invoice_id: Option<i64>,
-    status: String,
-}
-
 /// Brings the local record of a PaymentIntent (fetched with `latest_charge.balance_transaction`
 /// expanded) in line with Stripe; `session` is the Checkout Session it was paid through, if known.
+///
+/// Its writes go to SQLite as one multi-statement query: catching up after days offline applies
+/// thousands of these, and each query is a round trip to SQLite's thread.
 pub async fn apply_payment(
     ctx: &mut Ctx<'_>,
     pi: &PaymentIntent,
@@ -70,11 +67,7 @@ pub async fn apply_payment(
             pi.id, pi.status
         )));
     };
-    let existing: Option<Existing> =
-        sqlx::query_as("SELECT invoice_id, status FROM stripe_payments WHERE payment_intent = ?")
-            .bind(&pi.id)
-            .fetch_optional(&mut *ctx.conn)
-            .await?;
+    let existing = ctx.known_payment(&pi.id).await?;
     if existing.as_ref().is_some_and(|e| e.status == "succeeded") {
         // Succeeded is final for a PaymentIntent; refunds and disputes are their own objects.
         return Ok(Applied::note(format!("{} already recorded", pi.id)));
@@ -90,9 +83,6 @@ pub async fn apply_payment(
     let bt = charge
         .and_then(|c| c.balance_transaction.as_ref())
         .and_then(|b| b.object());
-    if let Some(bt) = bt {
-        balance::upsert(ctx, bt, None).await?;
-    }
     let fee = bt.map(|b| money_of(b.fee, &b.currency)).transpose()?;
     let net = bt.map(|b| money_of(b.net, &b.currency)).transpose()?;
     let details = charge.and_then(|c| c.payment_method_details.clone());
@@ -113,7 +103,7 @@ pub async fn apply_payment(
         .unwrap_or_default();
 
     let (invoice, unmatched_reason) = match existing.as_ref().and_then(|e| e.invoice_id) {
-        Some(id) => (Some(invoice_store::get(ctx.conn, id).await?), None),
+        Some(id) => (Some(InvoiceHead::get(ctx.conn, id).await?), None),
         None => match_invoice(ctx.conn, pi, session, amount, status).await?,
     };
     let client_name = invoice
@@ -124,50 +114,91 @@ pub async fn apply_payment(
     let was = existing.as_ref().map(|e| e.status.clone());
     let failure = (status == Status::Failed).then(|| failure_words(pi));
     let now = instant_text(ctx.now);
+    // Money reaches the invoice only when the payment has newly succeeded on a matched invoice
+    // (a succeeded row returned above).
+    let pays = match (&invoice, &unmatched_reason) {
+        (Some(inv), None) if status == Status::Succeeded => Some(inv),
+        _ => None,
+    };
+    let received_on = ctx.date_of(bt.map_or(pi.created, |b| b.created));
+    let reference = match &card {
+        Some(c) => format!(
+            "Stripe {} •••• {}",
+            c.brand.as_deref().unwrap_or("card"),
+            c.last4.as_deref().unwrap_or("????")
+        ),
+        None => format!("Stripe {}", pi.id),
+    };
+    let method = if method_type == "card" || method_type.is_empty() {
+        PaymentMethod::Card
+    } else {
+        PaymentMethod::BankTransfer
+    };
+    let new_status = pays
+        .map(|inv| inv.status_after_payment(amount))
+        .transpose()?;
+
+    let mut sql = String::new();
+    if bt.is_some() {
+        sql.push_str(balance::UPSERT);
+        sql.push_str(";\n");
+    }
     // One statement whether the payment is new or known: insert, or bring the row up to date.
-    let (row_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO stripe_payments (mode, payment_intent, checkout_session, payment_link,
-            invoice_id, status, amount_minor, currency, fee_minor, net_minor, method_type,
-            card_brand, card_last4, receipt_url, charge_id, balance_transaction, customer,
-            client_name, failure_message, unmatched_reason, stripe_created, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (payment_intent) DO UPDATE SET
-            checkout_session = COALESCE(excluded.checkout_session, checkout_session),
-            payment_link = COALESCE(excluded.payment_link, payment_link),
-            invoice_id = excluded.invoice_id, status = excluded.status,
-            amount_minor = excluded.amount_minor, fee_minor = excluded.fee_minor,
-            net_minor = excluded.net_minor, method_type = excluded.method_type,
-            card_brand = excluded.card_brand, card_last4 = excluded.card_last4,
-            receipt_url = excluded.receipt_url, charge_id = excluded.charge_id,
-            balance_transaction = excluded.balance_transaction, customer = excluded.customer,
-            client_name = excluded.client_name, failure_message = excluded.failure_message,
-            unmatched_reason = excluded.unmatched_reason, updated_at = excluded.updated_at
-         RETURNING id",
-    )
-    .bind(ctx.mode.as_str())
-    .bind(&pi.id)
-    .bind(session.map(|s| s.id.as_str()))
-    .bind(session.and_then(|s| s.payment_link.as_deref()))
-    .bind(invoice.as_ref().map(|i| i.id))
-    .bind(status.as_str())
-    .bind(amount.to_minor())
-    .bind(amount.currency().code())
-    .bind(fee.map(|f| f.to_minor()))
-    .bind(net.map(|n| n.to_minor()))
-    .bind(&method_type)
-    .bind(card.as_ref().and_then(|c| c.brand.clone()))
-    .bind(card.as_ref().and_then(|c| c.last4.clone()))
-    .bind(charge.and_then(|c| c.receipt_url.clone()))
-    .bind(charge.map(|c| c.id.clone()))
-    .bind(bt.map(|b| b.id.clone()))
-    .bind(pi.customer.as_ref().map(|c| c.id().to_string()))
-    .bind(&client_name)
-    .bind(&failure)
-    .bind(&unmatched_reason)
-    .bind(pi.created)
-    .bind(&now)
-    .fetch_one(&mut *ctx.conn)
-    .await?;
+    sql.push_str(UPSERT_PAYMENT);
+    if pays.is_some() {
+        sql.push_str(";\n");
+        sql.push_str(INSERT_RECEIVED);
+        sql.push_str(";\n");
+        sql.push_str(invoice::head::SET_STATUS);
+    }
+    let mut q = sqlx::query(&sql);
+    if let Some(bt) = bt {
+        q = balance::bind_upsert(q, ctx.mode, bt, None)?;
+    }
+    q = q
+        .bind(ctx.mode.as_str())
+        .bind(&pi.id)
+        .bind(session.map(|s| s.id.as_str()))
+        .bind(session.and_then(|s| s.payment_link.as_deref()))
+        .bind(invoice.as_ref().map(|i| i.id))
+        .bind(status.as_str())
+        .bind(amount.to_minor())
+        .bind(amount.currency().code())
+        .bind(fee.map(|f| f.to_minor()))
+        .bind(net.map(|n| n.to_minor()))
+        .bind(&method_type)
+        .bind(card.as_ref().and_then(|c| c.brand.clone()))
+        .bind(card.as_ref().and_then(|c| c.last4.clone()))
+        .bind(charge.and_then(|c| c.receipt_url.clone()))
+        .bind(charge.map(|c| c.id.clone()))
+        .bind(bt.map(|b| b.id.clone()))
+        .bind(pi.customer.as_ref().map(|c| c.id().to_string()))
+        .bind(&client_name)
+        .bind(&failure)
+        .bind(&unmatched_reason)
+        .bind(pi.created)
+        .bind(&now);
+    if let (Some(inv), Some(new_status)) = (pays, new_status) {
+        q = q
+            .bind(inv.id)
+            .bind(amount.to_minor())
+            .bind(amount.currency().code())
+            .bind(method.as_str())
+            .bind(received_on)
+            .bind(&reference)
+            .bind(&now)
+            .bind(&pi.id)
+            .bind(new_status.as_str())
+            .bind(inv.id);
+    }
+    q.execute(&mut *ctx.conn).await?;
+    ctx.remember_payment(
+        &pi.id,
+        Some(KnownPayment {
+            invoice_id: invoice.as_ref().map(|i| i.id),
+            status: status.as_str().to_string(),
+        }),
+    );
 
     if let (Some(customer), Some(inv)) = (&pi.customer, &invoice) {
         customers::link_customer(ctx, customer.id(), inv.client_id).await?;
@@ -182,7 +213,7 @@ pub async fn apply_payment(
         applied.outcome = format!("{} unchanged ({})", pi.id, status.as_str());
         return Ok(applied);
     }
-    let label = invoice.as_ref().map(invoice::label);
+    let label = invoice.as_ref().map(InvoiceHead::label);
     let shown = ctx.show(amount);
     let who = if client_name.is_empty() {
         "A client".to_string()
@@ -190,51 +221,29 @@ pub async fn apply_payment(
         client_name.clone()
     };
     match status {
-        Status::Succeeded => {
-            match (&invoice, &unmatched_reason) {
-                (Some(inv), None) => {
-                    let received_on = ctx.date_of(bt.map_or(pi.created, |b| b.created));
-                    let reference = match &card {
-                        Some(c) => format!(
-                            "Stripe {} •••• {}",
-                            c.brand.as_deref().unwrap_or("card"),
-                            c.last4.as_deref().unwrap_or("????")
-                        ),
-                        None => format!("Stripe {}", pi.id),
-                    };
-                    let method = if method_type == "card" || method_type.is_empty() {
-                        PaymentMethod::Card
-                    } else {
-                        PaymentMethod::BankTransfer
-                    };
-                    let payment_id =
-                        insert_payment(ctx, inv, amount, method, received_on, &reference).await?;
-                    sqlx::query("UPDATE stripe_payments SET payment_id = ? WHERE id = ?")
-                        .bind(payment_id)
-                        .bind(row_id)
-                        .execute(&mut *ctx.conn)
-                        .await?;
-                    invoice_store::refresh(ctx.conn, inv.id).await?;
-                    let label = label.unwrap_or_default();
-                    applied.outcome = format!("Payment of {shown} on {label}");
-                    applied.activity.push(NewActivity::new(
-                        ActivityKind::PaymentReceived,
-                        Some(inv.id),
-                        format!("{who} paid {label} — {shown}"),
-                    ));
-                    applied.invoices.push(inv.id);
-                }
-                _ => {
-                    let reason = unmatched_reason.unwrap_or_default();
-                    applied.outcome = format!("Unmatched payment of {shown}: {reason}");
-                    applied.activity.push(NewActivity::new(
+        Status::Succeeded => match pays {
+            Some(inv) => {
+                let label = label.unwrap_or_default();
+                applied.outcome = format!("Payment of {shown} on {label}");
+                applied.activity.push(NewActivity::new(
+                    ActivityKind::PaymentReceived,
+                    Some(inv.id),
+                    format!("{who} paid {label} — {shown}"),
+                ));
+                applied.invoices.push(inv.id);
+            }
+            None => {
+                let reason = unmatched_reason.unwrap_or_default();
+                applied.outcome = format!("Unmatched payment of {shown}: {reason}");
+                applied.activity.push(NewActivity::new(
                     ActivityKind::UnmatchedPayment,
                     invoice.as_ref().map(|i| i.id),
-                    format!("{who} paid {shown} through Stripe, but {reason} Assign it to an invoice."),
+                    format!(
+                        "{who} paid {shown} through Stripe, but {reason} Assign it to an invoice."
+                    ),
                 ));
-                }
             }
-        }
+        },
         Status::Processing => {
             let on = label.map(|l| format!(" for {l}")).unwrap_or_default();
             applied.outcome = format!("Bank debit of {shown}{on} processing");
@@ -264,6 +273,29 @@ pub async fn apply_payment(
     Ok(applied)
 }
 
+const UPSERT_PAYMENT: &str = "INSERT INTO stripe_payments (mode, payment_intent, checkout_session,
+        payment_link, invoice_id, status, amount_minor, currency, fee_minor, net_minor, method_type,
+        card_brand, card_last4, receipt_url, charge_id, balance_transaction, customer,
+        client_name, failure_message, unmatched_reason, stripe_created, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (payment_intent) DO UPDATE SET
+        checkout_session = COALESCE(excluded.checkout_session, checkout_session),
+        payment_link = COALESCE(excluded.payment_link, payment_link),
+        invoice_id = excluded.invoice_id, status = excluded.status,
+        amount_minor = excluded.amount_minor, fee_minor = excluded.fee_minor,
+        net_minor = excluded.net_minor, method_type = excluded.method_type,
+        card_brand = excluded.card_brand, card_last4 = excluded.card_last4,
+        receipt_url = excluded.receipt_url, charge_id = excluded.charge_id,
+        balance_transaction = excluded.balance_transaction, customer = excluded.customer,
+        client_name = excluded.client_name, failure_message = excluded.failure_message,
+        unmatched_reason = excluded.unmatched_reason, updated_at = excluded.updated_at";
+
+/// The payment on the invoice, and the Stripe payment pointing at it (the row just inserted).
+const INSERT_RECEIVED: &str = "INSERT INTO payments
+        (invoice_id, amount_minor, currency, method, received_on, reference, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?);
+     UPDATE stripe_payments SET payment_id = last_insert_rowid() WHERE payment_intent = ?";
+
 /// Which invoice a new payment pays: the one whose pay link took it, else the one named in its
 /// metadata. `None` with the reason, in words, when it can't be applied to one.
 async fn match_invoice(
@@ -272,7 +304,7 @@ async fn match_invoice(
     session: Option<&CheckoutSession>,
     amount: Money,
     status: Status,
-) -> Result<(Option<Invoice>, Option<String>)> {
+) -> Result<(Option<InvoiceHead>, Option<String>)> {
     let by_link: Option<(i64,)> = match session.and_then(|s| s.payment_link.as_deref()) {
         Some(link) => {
             sqlx::query_as("SELECT invoice_id FROM pay_links WHERE stripe_id = ?")
@@ -294,7 +326,7 @@ async fn match_invoice(
             Some("it names no Paydesk invoice (taken in the Stripe Dashboard or through another link).".into()),
         ));
     };
-    let inv = match invoice_store::get(conn, id).await {
+    let inv = match InvoiceHead::get(conn, id).await {
         Ok(inv) => inv,
         Err(Error::NotFound { .. }) => {
             return Ok((
@@ -307,7 +339,8 @@ async fn match_invoice(
     if status != Status::Succeeded {
         return Ok((Some(inv), None));
     }
-    let label = invoice::label(&inv);
+    let label = inv.label();
+    let due = inv.amount_due();
     let reason = if inv.currency != amount.currency() {
         Some(format!(
             "it is in {}, and {label} is in {}.",
@@ -316,11 +349,8 @@ async fn match_invoice(
         ))
     } else if matches!(inv.state, InvoiceState::Void | InvoiceState::Draft) {
         Some(format!("{label} was void or a draft when it arrived."))
-    } else if amount.amount() > inv.amount_due.amount() {
-        Some(format!(
-            "it is more than the {} still owed on {label}.",
-            inv.amount_due
-        ))
+    } else if amount.amount() > due.amount() {
+        Some(format!("it is more than the {due} still owed on {label}."))
     } else {
         None
     };
@@ -329,7 +359,7 @@ async fn match_invoice(
 
 async fn insert_payment(
     ctx: &mut Ctx<'_>,
-    inv: &Invoice,
+    invoice_id: i64,
     amount: Money,
     method: PaymentMethod,
     received_on: chrono::NaiveDate,
@@ -339,7 +369,7 @@ async fn insert_payment(
         "INSERT INTO payments (invoice_id, amount_minor, currency, method, received_on, reference, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(inv.id)
+    .bind(invoice_id)
     .bind(amount.to_minor())
     .bind(amount.currency().code())
     .bind(method.as_str())
@@ -431,7 +461,7 @@ pub async fn assign_unmatched(
     let received_on = ctx.date_of(created);
     let payment_id = insert_payment(
         ctx,
-        &inv,
+        inv.id,
         amount,
         PaymentMethod::Card,
         received_on,
@@ -450,6 +480,7 @@ pub async fn assign_unmatched(
     .execute(&mut *ctx.conn)
     .await?;
     invoice_store::refresh(ctx.conn, inv.id).await?;
+    ctx.remember_payment(&pi, None);
     Ok(Applied {
         outcome: format!("Stripe payment {pi} assigned to {label}"),
         activity: Vec::new(),

@@ -286,6 +286,19 @@ pub fn session_fetched(mut cs: CheckoutSession) -> Fetched {
     }
 }
 
+impl Fetched {
+    /// The PaymentIntent applying this brings up to date, if any.
+    pub fn payment_intent_id(&self) -> Option<&str> {
+        match self {
+            Fetched::Payment { pi, .. } => Some(pi.id.as_str()),
+            Fetched::Refunds { pi: Some(pi), .. } | Fetched::Dispute { pi: Some(pi), .. } => {
+                Some(pi.id.as_str())
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Applies a fetched object inside the caller's transaction.
 pub async fn apply(ctx: &mut Ctx<'_>, fetched: &Fetched) -> Result<Applied> {
     match fetched {

@@ -303,6 +303,11 @@ impl Sync {
         let mut ctx = Ctx::new(&mut tx, mode, now).await?;
         // Another window may have applied some while this one was fetching.
         let seen = processed_in(ctx.conn, batch.iter().map(|(e, _)| e.id.as_str())).await?;
+        let payments: Vec<&str> = batch
+            .iter()
+            .filter_map(|(_, f)| f.payment_intent_id())
+            .collect();
+        ctx.prefetch_payments(&payments).await?;
         let mut news = Vec::new();
         let mut records = Vec::with_capacity(batch.len());
         for (event, fetched) in batch {
