@@ -52,7 +52,10 @@ impl Paydesk {
                 .fetch_one(self.db.pool())
                 .await?;
         let mut conn = self.db.pool().acquire().await?;
-        let deposit_due = crate::deposit::link_amount(&mut conn, invoice_id).await?;
+        let deposit_due = crate::pdf::deposit_shown(
+            &invoice,
+            crate::deposit::link_amount(&mut conn, invoice_id).await?,
+        );
         let mut fingerprint = format!(
             "{}|{}|{}|{}|{}|{}",
             invoice.status.as_str(),

@@ -102,10 +102,9 @@ pub async fn apply_payment(
         })
         .unwrap_or_default();
 
-    let (invoice, unmatched_reason) = match existing.as_ref().and_then(|e| e.invoice_id) {
-        Some(id) => (Some(InvoiceHead::get(ctx.conn, id).await?), None),
-        None => match_invoice(ctx.conn, pi, session, amount, status).await?,
-    };
+    let known_invoice = existing.as_ref().and_then(|e| e.invoice_id);
+    let (invoice, unmatched_reason) =
+        match_invoice(ctx.conn, pi, session, amount, status, known_invoice).await?;
     let client_name = invoice
         .as_ref()
         .map(|i| i.client_name.clone())
@@ -296,23 +295,26 @@ const INSERT_RECEIVED: &str = "INSERT INTO payments
      VALUES (?, ?, ?, ?, ?, ?, ?);
      UPDATE stripe_payments SET payment_id = last_insert_rowid() WHERE payment_intent = ?";
 
-/// Which invoice a new payment pays: the one whose pay link took it, else the one named in its
-/// metadata. `None` with the reason, in words, when it can't be applied to one.
+/// Which invoice a payment pays: the one its row already names (`known`, e.g. a bank debit seen
+/// while processing), else the one whose pay link took it, else the one named in its metadata.
+/// A reason, in words, when the money can't go on it (another currency, void, more than owed).
 async fn match_invoice(
     conn: &mut SqliteConnection,
     pi: &PaymentIntent,
     session: Option<&CheckoutSession>,
     amount: Money,
     status: Status,
+    known: Option<i64>,
 ) -> Result<(Option<InvoiceHead>, Option<String>)> {
-    let by_link: Option<(i64,)> = match session.and_then(|s| s.payment_link.as_deref()) {
-        Some(link) => {
+    let by_link: Option<(i64,)> = match (known, session.and_then(|s| s.payment_link.as_deref())) {
+        (Some(id), _) => Some((id,)),
+        (None, Some(link)) => {
             sqlx::query_as("SELECT invoice_id FROM pay_links WHERE stripe_id = ?")
                 .bind(link)
                 .fetch_optional(&mut *conn)
                 .await?
         }
-        None => None,
+        (None, None) => None,
     };
     let named = by_link.map(|(id,)| id).or_else(|| {
         pi.metadata

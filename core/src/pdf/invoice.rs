@@ -80,6 +80,13 @@ fn stamp(status: InvoiceStatus) -> Option<String> {
     Some(word.to_string())
 }
 
+/// The deposit the PDF prints as due now: only one smaller than the balance of a payable invoice
+/// changes what is asked.
+pub fn deposit_shown(invoice: &Invoice, deposit_due: Option<Money>) -> Option<Money> {
+    let payable = invoice.state != InvoiceState::Void && invoice.amount_due.is_positive();
+    deposit_due.filter(|d| payable && d.is_positive() && d.amount() < invoice.amount_due.amount())
+}
+
 impl InvoiceDocument {
     /// The invoice as its client should see it. `pay_url` is dropped when there is nothing left to
     /// pay (a void or settled invoice must not invite a payment). `deposit_due`: the unpaid part of
@@ -135,9 +142,7 @@ impl InvoiceDocument {
         }
         totals.push(row("Amount due".into(), invoice.amount_due, true));
         let payable = invoice.state != InvoiceState::Void && invoice.amount_due.is_positive();
-        // Only a deposit smaller than the balance changes what is asked now.
-        let deposit_due = deposit_due
-            .filter(|d| payable && d.is_positive() && d.amount() < invoice.amount_due.amount());
+        let deposit_due = deposit_shown(invoice, deposit_due);
         if let Some(d) = deposit_due {
             totals.push(row("Deposit due now".into(), d, true));
         }

@@ -25,6 +25,7 @@ mod receipt_layout;
 mod wrap;
 
 pub use error::PdfError;
+pub(crate) use invoice::deposit_shown;
 pub use invoice::{InvoiceDocument, ItemRow, TotalRow};
 pub use invoice_layout::render_invoice;
 pub use party::Party;

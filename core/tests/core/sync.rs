@@ -5,16 +5,18 @@
 use chrono::Duration;
 use paydesk_core::activity::ActivityKind;
 use paydesk_core::invoice::InvoiceStatus;
+use paydesk_core::ledger::objects::{Event, PaymentIntent};
 use paydesk_core::paylink::PayLinkState;
 use paydesk_core::payment::{PaymentInput, PaymentMethod, RefundInput};
 use paydesk_core::stripe::client::{Method, Repeat};
 use paydesk_core::stripe::StripeMode;
+use paydesk_core::sync::fetch::Fetched;
 use paydesk_core::sync::{PassOptions, PassReport};
 use serde_json::Value;
 use stripe_sim::{Fault, Mode};
 
 use crate::pay_links::{shop, Shop};
-use crate::support::d;
+use crate::support::{self, d};
 
 const VISA: &str = "4242424242424242";
 
@@ -643,4 +645,82 @@ async fn a_missing_event_is_covered_by_looking_at_open_links() {
     assert_eq!(shop.status(id).await, InvoiceStatus::Paid);
     let links = shop.stripe().pay_links().links(id).await.unwrap();
     assert_eq!(links[0].state, PayLinkState::Used);
+}
+
+/// A PaymentIntent as the poller fetches it: `status` with, once succeeded, its charge and fee.
+fn payment_intent(status: &str, currency: &str, units: i64, invoice: i64) -> PaymentIntent {
+    let charge = (status == "succeeded").then(|| {
+        serde_json::json!({
+            "id": "ch_usd", "amount": units, "status": "succeeded",
+            "payment_method_details": { "type": "us_bank_account" },
+            "balance_transaction": {
+                "id": "txn_usd", "amount": units, "fee": 80, "net": units - 80,
+                "currency": currency, "type": "charge", "reporting_category": "charge",
+                "source": "ch_usd", "created": 1_790_000_100, "available_on": 1_790_600_000
+            }
+        })
+    });
+    serde_json::from_value(serde_json::json!({
+        "id": "pi_usd", "amount": units, "amount_received": if charge.is_some() { units } else { 0 },
+        "currency": currency, "status": status, "created": 1_790_000_000,
+        "metadata": { "paydesk_invoice_id": invoice.to_string() },
+        "payment_method_types": ["us_bank_account"], "latest_charge": charge
+    }))
+    .unwrap()
+}
+
+fn payment_event(n: u32, kind: &str) -> Event {
+    serde_json::from_value(serde_json::json!({
+        "id": format!("evt_usd{n}"), "type": kind, "created": 1_790_000_000 + i64::from(n),
+        "data": { "object": { "id": "pi_usd", "object": "payment_intent" } }
+    }))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_bank_debit_in_another_currency_settles_as_unmatched_and_the_feed_goes_on() {
+    // Seen while processing it was recorded against the invoice it names; when it settles, the
+    // money is in dollars and the invoice in euros: it waits to be assigned, and the batch (the
+    // poller's progress) isn't stopped by it.
+    let t = support::app().await;
+    let zoe = support::client(&t.app, "Zoë").await;
+    let draft = t
+        .app
+        .create_invoice(&support::invoice_input(
+            zoe,
+            vec![support::line("Colour", "1", "100.00", "0")],
+        ))
+        .await
+        .unwrap();
+    let id = t.app.finalize_invoice(draft.id).await.unwrap().id;
+    let sync = t.app.stripe().sync();
+    let processing = Fetched::Payment {
+        pi: Box::new(payment_intent("processing", "usd", 10_000, id)),
+        session: None,
+    };
+    let first = payment_event(1, "payment_intent.processing");
+    assert_eq!(
+        sync.apply_prefetched(StripeMode::Test, &[(&first, processing)])
+            .await
+            .unwrap(),
+        1
+    );
+    let settled = Fetched::Payment {
+        pi: Box::new(payment_intent("succeeded", "usd", 10_000, id)),
+        session: None,
+    };
+    let second = payment_event(2, "payment_intent.succeeded");
+    assert_eq!(
+        sync.apply_prefetched(StripeMode::Test, &[(&second, settled)])
+            .await
+            .unwrap(),
+        1
+    );
+    let inv = t.app.invoice(id).await.unwrap();
+    assert_eq!(inv.status, InvoiceStatus::Open);
+    assert!(inv.payments.is_empty());
+    let unmatched = t.app.unmatched_stripe_payments().await.unwrap();
+    assert_eq!(unmatched.len(), 1);
+    let reason = unmatched[0].unmatched_reason.clone().unwrap();
+    assert!(reason.contains("it is in USD"), "{reason}");
 }
