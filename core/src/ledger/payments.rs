@@ -146,7 +146,9 @@ pub async fn apply_payment(
     sql.push_str(UPSERT_PAYMENT);
     if pays.is_some() {
         sql.push_str(";\n");
-        sql.push_str(INSERT_RECEIVED);
+        sql.push_str(INSERT_PAYMENT);
+        sql.push_str(";\n");
+        sql.push_str(LINK_PAYMENT);
         sql.push_str(";\n");
         sql.push_str(invoice::head::SET_STATUS);
     }
@@ -289,11 +291,14 @@ const UPSERT_PAYMENT: &str = "INSERT INTO stripe_payments (mode, payment_intent,
         client_name = excluded.client_name, failure_message = excluded.failure_message,
         unmatched_reason = excluded.unmatched_reason, updated_at = excluded.updated_at";
 
-/// The payment on the invoice, and the Stripe payment pointing at it (the row just inserted).
-const INSERT_RECEIVED: &str = "INSERT INTO payments
+/// The payment on the invoice.
+const INSERT_PAYMENT: &str = "INSERT INTO payments
         (invoice_id, amount_minor, currency, method, received_on, reference, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?);
-     UPDATE stripe_payments SET payment_id = last_insert_rowid() WHERE payment_intent = ?";
+     VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+/// Points the Stripe payment at the payment just inserted (right after [`INSERT_PAYMENT`]).
+const LINK_PAYMENT: &str =
+    "UPDATE stripe_payments SET payment_id = last_insert_rowid() WHERE payment_intent = ?";
 
 /// Which invoice a payment pays: the one its row already names (`known`, e.g. a bank debit seen
 /// while processing), else the one whose pay link took it, else the one named in its metadata.
@@ -367,20 +372,17 @@ async fn insert_payment(
     received_on: chrono::NaiveDate,
     reference: &str,
 ) -> Result<i64> {
-    Ok(sqlx::query(
-        "INSERT INTO payments (invoice_id, amount_minor, currency, method, received_on, reference, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(invoice_id)
-    .bind(amount.to_minor())
-    .bind(amount.currency().code())
-    .bind(method.as_str())
-    .bind(received_on)
-    .bind(reference)
-    .bind(instant_text(ctx.now))
-    .execute(&mut *ctx.conn)
-    .await?
-    .last_insert_rowid())
+    Ok(sqlx::query(INSERT_PAYMENT)
+        .bind(invoice_id)
+        .bind(amount.to_minor())
+        .bind(amount.currency().code())
+        .bind(method.as_str())
+        .bind(received_on)
+        .bind(reference)
+        .bind(instant_text(ctx.now))
+        .execute(&mut *ctx.conn)
+        .await?
+        .last_insert_rowid())
 }
 
 /// Applies an unmatched Stripe payment to an invoice the owner chose.
