@@ -74,9 +74,7 @@ impl InvoiceHead {
 
     /// "INV-2026-0001", or "Draft 7" before it has a number.
     pub fn label(&self) -> String {
-        self.number
-            .clone()
-            .unwrap_or_else(|| format!("Draft {}", self.id))
+        super::label_of(self.number.as_deref(), self.id)
     }
 
     pub fn amount_due(&self) -> Money {

@@ -491,10 +491,12 @@ impl Paydesk {
 
 /// "INV-2026-0001", or "Draft 12" before it has a number.
 pub fn label(invoice: &Invoice) -> String {
-    invoice
-        .number
-        .clone()
-        .unwrap_or_else(|| format!("Draft {}", invoice.id))
+    label_of(invoice.number.as_deref(), invoice.id)
+}
+
+/// [`label`] from the number and id alone.
+pub fn label_of(number: Option<&str>, id: i64) -> String {
+    number.map_or_else(|| format!("Draft {id}"), str::to_string)
 }
 
 fn ensure_draft(invoice: &Invoice, verb: &str) -> Result<()> {
